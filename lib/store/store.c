@@ -1,0 +1,719 @@
+/* store.c - opening the LMDB environment of the binding store and writing to
+ * it: a batch of binding changes, their secondary index entries, their
+ * change history entries (pruned to the limit) and the source position all
+ * go into one write transaction, so a crash at any moment leaves either the
+ * whole batch or none of it. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store_impl.h"
+
+static const char *const index_names[LQ_IDX_COUNT] = {
+	[LQ_IDX_HWADDR] = "idx-hwaddr",
+	[LQ_IDX_CLIENT_ID] = "idx-client-id",
+	[LQ_IDX_REMOTE_ID] = "idx-remote-id",
+	[LQ_IDX_RELAY_ID] = "idx-relay-id",
+	[LQ_IDX_LINK] = "idx-link",
+	[LQ_IDX_VPN] = "idx-vpn",
+	[LQ_IDX_SUBNET] = "idx-subnet",
+	[LQ_IDX_TIME] = "idx-time",
+};
+
+const char *lq_store_strerror(int err)
+{
+	switch (err) {
+	case LQ_STORE_OK: return "success";
+	case LQ_STORE_ERR_IO: return "store I/O error";
+	case LQ_STORE_ERR_CORRUPT: return "store record is corrupt";
+	case LQ_STORE_ERR_FULL: return "store map size reached";
+	case LQ_STORE_ERR_INVALID: return "invalid argument to the store";
+	case LQ_STORE_ERR_READONLY: return "store is read-only";
+	case LQ_STORE_ERR_NOMEM: return "out of memory";
+	case LQ_STORE_ERR_VERSION: return "store format version not supported";
+	case LQ_STORE_ERR_READERS: return "too many store readers";
+	case LQ_STORE_ERR_NOT_FOUND: return "store does not exist";
+	default: return err > 0 ? "success" : "unknown store error";
+	}
+}
+
+int lq_store_mdb_err(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS: return LQ_STORE_OK;
+	case MDB_MAP_FULL: return LQ_STORE_ERR_FULL;
+	case MDB_READERS_FULL: return LQ_STORE_ERR_READERS;
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+	case MDB_INCOMPATIBLE:
+	case MDB_BAD_VALSIZE: return LQ_STORE_ERR_CORRUPT;
+	case MDB_VERSION_MISMATCH:
+	case MDB_INVALID: return LQ_STORE_ERR_VERSION;
+	case ENOMEM: return LQ_STORE_ERR_NOMEM;
+	case EACCES: return LQ_STORE_ERR_READONLY;
+	case ENOENT: return LQ_STORE_ERR_NOT_FOUND;
+	default: return LQ_STORE_ERR_IO;
+	}
+}
+
+/* ---- opening ---- */
+
+static int open_env(struct lq_store *s, const char *path, const struct lq_store_options *o)
+{
+	unsigned flags = MDB_NOTLS;
+	int rc;
+
+	if (o->read_only)
+		flags |= MDB_RDONLY;
+	else if (!o->no_write_map)
+		flags |= MDB_WRITEMAP;    /* writes in place: 2-3x faster loads */
+	if (o->no_sync)
+		flags |= MDB_NOSYNC;
+	rc = mdb_env_create(&s->env);
+	if (rc == 0)
+		rc = mdb_env_set_mapsize(s->env, o->map_size ? o->map_size : LQ_STORE_DEFAULT_MAP_SIZE);
+	if (rc == 0)
+		rc = mdb_env_set_maxdbs(s->env, 4 + LQ_IDX_COUNT);
+	if (rc == 0)
+		rc = mdb_env_set_maxreaders(s->env, o->max_readers ? o->max_readers
+								   : LQ_STORE_DEFAULT_MAX_READERS);
+	if (rc == 0)
+		rc = mdb_env_open(s->env, path, flags, 0600);
+	if (rc == 0 && !o->read_only) {
+		int dead;
+
+		/* free the reader slots of processes that died holding a snapshot */
+		rc = mdb_reader_check(s->env, &dead);
+	}
+	return lq_store_mdb_err(rc);
+}
+
+static int open_dbi(MDB_txn *txn, const char *name, unsigned flags, bool create, MDB_dbi *out)
+{
+	return lq_store_mdb_err(mdb_dbi_open(txn, name, flags | (create ? MDB_CREATE : 0), out));
+}
+
+static int open_all_dbis(struct lq_store *s, MDB_txn *txn)
+{
+	bool create = !s->read_only;
+	int rc = open_dbi(txn, "bindings", 0, create, &s->bindings);
+
+	if (rc == 0)
+		rc = open_dbi(txn, "meta", 0, create, &s->meta);
+	if (rc == 0)
+		rc = open_dbi(txn, "sources", 0, create, &s->sources);
+	if (rc == 0)
+		rc = open_dbi(txn, "history", 0, create, &s->history);
+	for (int i = 0; rc == 0 && i < LQ_IDX_COUNT; i++)
+		rc = open_dbi(txn, index_names[i], MDB_DUPSORT | MDB_DUPFIXED, create, &s->index[i]);
+	return rc;
+}
+
+/* A new store gets the format version; an existing one must carry ours. */
+static int check_format(struct lq_store *s, MDB_txn *txn)
+{
+	MDB_val key = { sizeof(LQ_META_FORMAT) - 1, (void *)LQ_META_FORMAT };
+	MDB_val val;
+	uint8_t buf[8];
+	int rc = mdb_get(txn, s->meta, &key, &val);
+
+	if (rc == MDB_NOTFOUND) {
+		if (s->read_only)
+			return LQ_STORE_ERR_NOT_FOUND;
+		lq_store_put_u64(buf, LQ_STORE_FORMAT);
+		val.mv_size = sizeof(buf);
+		val.mv_data = buf;
+		return lq_store_mdb_err(mdb_put(txn, s->meta, &key, &val, 0));
+	}
+	if (rc != 0)
+		return lq_store_mdb_err(rc);
+	if (val.mv_size != 8 || lq_store_get_u64(val.mv_data) != LQ_STORE_FORMAT)
+		return LQ_STORE_ERR_VERSION;
+	return LQ_STORE_OK;
+}
+
+static int open_databases(struct lq_store *s)
+{
+	MDB_txn *txn;
+	int rc = lq_store_mdb_err(mdb_txn_begin(s->env, NULL, s->read_only ? MDB_RDONLY : 0, &txn));
+
+	if (rc != 0)
+		return rc;
+	rc = open_all_dbis(s, txn);
+	if (rc == LQ_STORE_OK)
+		rc = check_format(s, txn);
+	if (rc == LQ_STORE_OK)
+		return lq_store_mdb_err(mdb_txn_commit(txn));
+	mdb_txn_abort(txn);
+	return rc == LQ_STORE_ERR_IO && s->read_only ? LQ_STORE_ERR_NOT_FOUND : rc;
+}
+
+static int ensure_directory(const char *path, bool read_only)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0)
+		return S_ISDIR(st.st_mode) ? LQ_STORE_OK : LQ_STORE_ERR_INVALID;
+	if (read_only)
+		return LQ_STORE_ERR_NOT_FOUND;
+	return mkdir(path, 0700) == 0 ? LQ_STORE_OK : LQ_STORE_ERR_IO;
+}
+
+int lq_store_open(struct lq_store **out, const char *path, const struct lq_store_options *options)
+{
+	static const struct lq_store_options defaults;
+	const struct lq_store_options *o = options ? options : &defaults;
+	struct lq_store *s;
+	int rc;
+
+	*out = NULL;
+	if (path == NULL)
+		return LQ_STORE_ERR_INVALID;
+	rc = ensure_directory(path, o->read_only);
+	if (rc != 0)
+		return rc;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return LQ_STORE_ERR_NOMEM;
+	s->read_only = o->read_only;
+	s->history_limit = o->history_limit ? o->history_limit : LQ_STORE_DEFAULT_HISTORY;
+	rc = open_env(s, path, o);
+	if (rc == LQ_STORE_OK)
+		rc = open_databases(s);
+	if (rc != LQ_STORE_OK) {
+		lq_store_close(s);
+		return rc;
+	}
+	*out = s;
+	return LQ_STORE_OK;
+}
+
+void lq_store_close(struct lq_store *store)
+{
+	if (store == NULL)
+		return;
+	if (store->env != NULL)
+		mdb_env_close(store->env);
+	free(store);
+}
+
+int lq_store_sync(struct lq_store *store)
+{
+	if (store->read_only)
+		return LQ_STORE_OK;
+	return lq_store_mdb_err(mdb_env_sync(store->env, 1));
+}
+
+/* ---- the write transaction ---- */
+
+/* Index writes are collected during the batch, then sorted by index, index
+ * key and binding key and applied in that order: neighbouring entries land
+ * on the same LMDB pages, which random order would touch once per entry.
+ * Writes to the same entry keep their batch order, so the result is that of
+ * applying them one by one. */
+struct index_op {
+	uint32_t order;       /* position in the batch's sequence of writes */
+	uint32_t offset;      /* of the index key, then the binding key, in the arena */
+	uint16_t key_len;
+	uint8_t bkey_len;
+	uint8_t index;
+	bool del;
+};
+
+struct index_ops {
+	struct index_op *ops;
+	size_t n;
+	size_t cap;
+	uint8_t *arena;
+	size_t arena_len;
+	size_t arena_cap;
+};
+
+struct apply_ctx {
+	struct lq_store *store;
+	MDB_txn *txn;
+	int64_t now;
+	int64_t history_time;
+	uint64_t next_seq;
+	int64_t plen_delta[LQ_STORE_PLEN_COUNT];
+	bool plen_changed;
+	struct index_ops index_ops;
+};
+
+/* The index keys of one binding, copied out of LMDB's pages (which a write
+ * may move). */
+struct index_keys {
+	uint8_t key[LQ_IDX_COUNT][LQ_STORE_INDEX_KEY_MAX];
+	size_t len[LQ_IDX_COUNT];
+};
+
+static MDB_val meta_key(const char *name)
+{
+	MDB_val k = { strlen(name), (void *)name };
+
+	return k;
+}
+
+static int meta_get_u64(struct apply_ctx *c, const char *name, uint64_t *out, uint64_t dflt)
+{
+	MDB_val k = meta_key(name);
+	MDB_val v;
+	int rc = mdb_get(c->txn, c->store->meta, &k, &v);
+
+	if (rc == MDB_NOTFOUND) {
+		*out = dflt;
+		return LQ_STORE_OK;
+	}
+	if (rc != 0)
+		return lq_store_mdb_err(rc);
+	if (v.mv_size != 8)
+		return LQ_STORE_ERR_CORRUPT;
+	*out = lq_store_get_u64(v.mv_data);
+	return LQ_STORE_OK;
+}
+
+static int meta_put_u64(struct apply_ctx *c, const char *name, uint64_t value)
+{
+	MDB_val k = meta_key(name);
+	uint8_t buf[8];
+	MDB_val v = { sizeof(buf), buf };
+
+	lq_store_put_u64(buf, value);
+	return lq_store_mdb_err(mdb_put(c->txn, c->store->meta, &k, &v, 0));
+}
+
+static void compute_index_keys(const struct lq_binding *b, int64_t changed_at, struct index_keys *out)
+{
+	for (int i = 0; i < LQ_IDX_COUNT; i++)
+		out->len[i] = lq_store_index_key((enum lq_store_index)i, b, changed_at, out->key[i]);
+}
+
+static bool index_key_equal(const struct index_keys *a, const struct index_keys *b, int i)
+{
+	return a->len[i] == b->len[i] && memcmp(a->key[i], b->key[i], a->len[i]) == 0;
+}
+
+static bool grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap ? *cap : 1024;
+	void *np;
+
+	if (need <= *cap)
+		return true;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap * size);
+	if (np == NULL)
+		return false;
+	*p = np;
+	*cap = ncap;
+	return true;
+}
+
+static int push_index_op(struct index_ops *q, int i, bool del, const struct index_keys *keys,
+			 const MDB_val *bkey)
+{
+	size_t need = keys->len[i] + bkey->mv_size;
+	struct index_op *op;
+
+	if (q->n >= UINT32_MAX || q->arena_len + need > UINT32_MAX ||
+	    !grow((void **)&q->ops, &q->cap, q->n + 1, sizeof(*q->ops)) ||
+	    !grow((void **)&q->arena, &q->arena_cap, q->arena_len + need, 1))
+		return LQ_STORE_ERR_NOMEM;
+	op = &q->ops[q->n];
+	op->order = (uint32_t)q->n;
+	op->offset = (uint32_t)q->arena_len;
+	op->key_len = (uint16_t)keys->len[i];
+	op->bkey_len = (uint8_t)bkey->mv_size;
+	op->index = (uint8_t)i;
+	op->del = del;
+	memcpy(q->arena + q->arena_len, keys->key[i], keys->len[i]);
+	memcpy(q->arena + q->arena_len + keys->len[i], bkey->mv_data, bkey->mv_size);
+	q->arena_len += need;
+	q->n++;
+	return LQ_STORE_OK;
+}
+
+/* qsort has no context argument in C11: the arena of the sort running on
+ * this thread */
+static _Thread_local const uint8_t *sort_arena;
+
+static int compare_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	int d = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (d != 0)
+		return d;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static int compare_index_ops(const void *pa, const void *pb)
+{
+	const struct index_op *a = pa;
+	const struct index_op *b = pb;
+	const uint8_t *ka = sort_arena + a->offset;
+	const uint8_t *kb = sort_arena + b->offset;
+	int d;
+
+	if (a->index != b->index)
+		return a->index < b->index ? -1 : 1;
+	d = compare_bytes(ka, a->key_len, kb, b->key_len);
+	if (d == 0)
+		d = compare_bytes(ka + a->key_len, a->bkey_len, kb + b->key_len, b->bkey_len);
+	if (d == 0)
+		d = a->order < b->order ? -1 : a->order > b->order;
+	return d;
+}
+
+static int apply_index_op(MDB_cursor *cur, const struct index_op *op, const uint8_t *arena)
+{
+	MDB_val k = { op->key_len, (void *)(arena + op->offset) };
+	MDB_val v = { op->bkey_len, (void *)(arena + op->offset + op->key_len) };
+	int rc;
+
+	if (!op->del) {
+		rc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA);
+		return rc == MDB_KEYEXIST ? LQ_STORE_OK : lq_store_mdb_err(rc);
+	}
+	rc = mdb_cursor_get(cur, &k, &v, MDB_GET_BOTH);
+	if (rc == 0)
+		rc = mdb_cursor_del(cur, 0);
+	return rc == MDB_NOTFOUND ? LQ_STORE_OK : lq_store_mdb_err(rc);
+}
+
+static int apply_index_ops(MDB_txn *txn, const struct lq_store *store, struct index_ops *q)
+{
+	MDB_cursor *cur = NULL;
+	int cur_index = -1;
+	int rc = LQ_STORE_OK;
+
+	if (q->n == 0)
+		return LQ_STORE_OK;
+	sort_arena = q->arena;
+	qsort(q->ops, q->n, sizeof(*q->ops), compare_index_ops);
+	for (size_t i = 0; rc == LQ_STORE_OK && i < q->n; i++) {
+		const struct index_op *op = &q->ops[i];
+
+		if (op->index != cur_index) {
+			if (cur != NULL)
+				mdb_cursor_close(cur);
+			cur = NULL;
+			cur_index = op->index;
+			rc = lq_store_mdb_err(mdb_cursor_open(txn, store->index[cur_index], &cur));
+		}
+		if (rc == LQ_STORE_OK)
+			rc = apply_index_op(cur, op, q->arena);
+	}
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	return rc;
+}
+
+/* Move the index entries of binding bkey from old (may be NULL) to new (may
+ * be NULL), touching only the indexes whose key changed. */
+static int update_indexes(struct apply_ctx *c, MDB_val *bkey, const struct index_keys *old,
+			  const struct index_keys *new)
+{
+	int rc = LQ_STORE_OK;
+
+	for (int i = 0; rc == LQ_STORE_OK && i < LQ_IDX_COUNT; i++) {
+		if (old && new && index_key_equal(old, new, i))
+			continue;
+		if (old && old->len[i] > 0)
+			rc = push_index_op(&c->index_ops, i, true, old, bkey);
+		if (rc == LQ_STORE_OK && new && new->len[i] > 0)
+			rc = push_index_op(&c->index_ops, i, false, new, bkey);
+	}
+	return rc;
+}
+
+/* Read the stored binding of bkey (if any) and compute its index keys. */
+static int load_old(struct apply_ctx *c, MDB_val *bkey, struct index_keys *old, bool *found)
+{
+	MDB_val v;
+	struct lq_binding b;
+	int64_t changed_at;
+	int rc = mdb_get(c->txn, c->store->bindings, bkey, &v);
+
+	*found = false;
+	if (rc == MDB_NOTFOUND)
+		return LQ_STORE_OK;
+	if (rc != 0)
+		return lq_store_mdb_err(rc);
+	rc = lq_store_record_decode(v.mv_data, v.mv_size, &b, &changed_at);
+	if (rc == LQ_STORE_OK)
+		rc = lq_store_key_decode(bkey->mv_data, bkey->mv_size, &b.key);
+	if (rc != LQ_STORE_OK)
+		return rc;
+	compute_index_keys(&b, changed_at, old);
+	*found = true;
+	return LQ_STORE_OK;
+}
+
+static int put_binding(struct apply_ctx *c, MDB_val *bkey, const struct lq_binding *b)
+{
+	uint8_t record[LQ_STORE_RECORD_MAX];
+	MDB_val v = { 0, record };
+	int rc = lq_store_record_encode(b, c->now, record, sizeof(record), &v.mv_size);
+
+	if (rc != LQ_STORE_OK)
+		return rc;
+	return lq_store_mdb_err(mdb_put(c->txn, c->store->bindings, bkey, &v, 0));
+}
+
+static int append_history(struct apply_ctx *c, uint8_t op, const MDB_val *bkey)
+{
+	uint8_t seq[8];
+	uint8_t entry[LQ_STORE_HISTORY_MAX];
+	MDB_val k = { sizeof(seq), seq };
+	MDB_val v = { 0, entry };
+
+	lq_store_put_u64(seq, c->next_seq++);
+	v.mv_size = lq_store_history_encode(c->history_time, op, bkey->mv_data, bkey->mv_size, entry);
+	return lq_store_mdb_err(mdb_put(c->txn, c->store->history, &k, &v, MDB_APPEND));
+}
+
+static void count_prefix(struct apply_ctx *c, const struct lq_binding_key *key, int delta)
+{
+	if (key->family != 6)
+		return;
+	c->plen_delta[key->prefix_len] += delta;
+	c->plen_changed = true;
+}
+
+static int apply_upsert(struct apply_ctx *c, MDB_val *bkey, const struct lq_binding *b)
+{
+	struct index_keys old;
+	struct index_keys new;
+	bool found;
+	int rc = load_old(c, bkey, &old, &found);
+
+	if (rc == LQ_STORE_OK)
+		rc = put_binding(c, bkey, b);
+	if (rc != LQ_STORE_OK)
+		return rc;
+	compute_index_keys(b, c->now, &new);
+	if (!found)
+		count_prefix(c, &b->key, 1);
+	return update_indexes(c, bkey, found ? &old : NULL, &new);
+}
+
+static int apply_delete(struct apply_ctx *c, MDB_val *bkey, const struct lq_binding_key *key)
+{
+	struct index_keys old;
+	bool found;
+	int rc = load_old(c, bkey, &old, &found);
+
+	if (rc != LQ_STORE_OK || !found)
+		return rc;
+	rc = lq_store_mdb_err(mdb_del(c->txn, c->store->bindings, bkey, NULL));
+	if (rc != LQ_STORE_OK)
+		return rc;
+	count_prefix(c, key, -1);
+	return update_indexes(c, bkey, &old, NULL);
+}
+
+static int apply_change(struct apply_ctx *c, const struct lq_binding_change *change)
+{
+	uint8_t key[LQ_STORE_KEY_MAX];
+	MDB_val bkey = { 0, key };
+	int rc;
+
+	bkey.mv_size = lq_store_key_encode(&change->binding.key, key);
+	if (bkey.mv_size == 0)
+		return LQ_STORE_ERR_INVALID;
+	if (change->op == LQ_CHANGE_UPSERT) {
+		struct lq_binding b = change->binding;
+
+		/* index keys and the prefix count use the canonical key */
+		rc = lq_store_key_decode(key, bkey.mv_size, &b.key);
+		if (rc == LQ_STORE_OK)
+			rc = apply_upsert(c, &bkey, &b);
+	} else if (change->op == LQ_CHANGE_DELETE) {
+		rc = apply_delete(c, &bkey, &change->binding.key);
+	} else {
+		rc = LQ_STORE_ERR_INVALID;
+	}
+	if (rc == LQ_STORE_OK)
+		rc = append_history(c, change->op, &bkey);
+	return rc;
+}
+
+static int prune_history(struct apply_ctx *c)
+{
+	MDB_stat st;
+	MDB_cursor *cur;
+	MDB_val k;
+	MDB_val v;
+	int rc = mdb_stat(c->txn, c->store->history, &st);
+	uint64_t excess;
+
+	if (rc != 0 || st.ms_entries <= c->store->history_limit)
+		return lq_store_mdb_err(rc);
+	excess = st.ms_entries - c->store->history_limit;
+	rc = mdb_cursor_open(c->txn, c->store->history, &cur);
+	if (rc != 0)
+		return lq_store_mdb_err(rc);
+	while (rc == 0 && excess-- > 0) {
+		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+		if (rc == 0)
+			rc = mdb_cursor_del(cur, 0);
+	}
+	mdb_cursor_close(cur);
+	return lq_store_mdb_err(rc);
+}
+
+static int load_plen_counts(struct apply_ctx *c, uint64_t counts[LQ_STORE_PLEN_COUNT])
+{
+	MDB_val k = meta_key(LQ_META_PLEN6);
+	MDB_val v;
+	int rc = mdb_get(c->txn, c->store->meta, &k, &v);
+
+	memset(counts, 0, sizeof(uint64_t) * LQ_STORE_PLEN_COUNT);
+	if (rc == MDB_NOTFOUND)
+		return LQ_STORE_OK;
+	if (rc != 0)
+		return lq_store_mdb_err(rc);
+	if (v.mv_size != (size_t)8 * LQ_STORE_PLEN_COUNT)
+		return LQ_STORE_ERR_CORRUPT;
+	for (size_t i = 0; i < LQ_STORE_PLEN_COUNT; i++)
+		counts[i] = lq_store_get_u64((const uint8_t *)v.mv_data + 8 * i);
+	return LQ_STORE_OK;
+}
+
+static int save_plen_counts(struct apply_ctx *c)
+{
+	uint64_t counts[LQ_STORE_PLEN_COUNT];
+	uint8_t buf[8 * LQ_STORE_PLEN_COUNT];
+	MDB_val k = meta_key(LQ_META_PLEN6);
+	MDB_val v = { sizeof(buf), buf };
+	int rc;
+
+	if (!c->plen_changed)
+		return LQ_STORE_OK;
+	rc = load_plen_counts(c, counts);
+	if (rc != LQ_STORE_OK)
+		return rc;
+	for (size_t i = 0; i < LQ_STORE_PLEN_COUNT; i++)
+		lq_store_put_u64(buf + 8 * i, counts[i] + (uint64_t)c->plen_delta[i]);
+	return lq_store_mdb_err(mdb_put(c->txn, c->store->meta, &k, &v, 0));
+}
+
+static int put_source_pos(struct apply_ctx *c, const struct lq_store_source_pos *pos)
+{
+	MDB_val k = { strlen(pos->name), (void *)pos->name };
+	MDB_val v = { pos->data.len, (void *)pos->data.data };
+
+	return lq_store_mdb_err(mdb_put(c->txn, c->store->sources, &k, &v, 0));
+}
+
+static bool source_pos_valid(const struct lq_store_source_pos *pos)
+{
+	size_t name_len;
+
+	if (pos == NULL)
+		return true;
+	if (pos->name == NULL)
+		return false;
+	name_len = strlen(pos->name);
+	return name_len > 0 && name_len <= LQ_STORE_SOURCE_NAME_MAX &&
+	       pos->data.len <= LQ_STORE_SOURCE_POS_MAX &&
+	       (pos->data.len == 0 || pos->data.data != NULL);
+}
+
+static int begin_batch(struct apply_ctx *c)
+{
+	uint64_t history_time;
+	int rc = meta_get_u64(c, LQ_META_NEXT_SEQ, &c->next_seq, 1);
+
+	if (rc == LQ_STORE_OK)
+		rc = meta_get_u64(c, LQ_META_HISTORY_TIME, &history_time, (uint64_t)INT64_MIN);
+	if (rc != LQ_STORE_OK)
+		return rc;
+	/* history times never go backwards, so they can be searched by seq */
+	c->history_time = (int64_t)history_time > c->now ? (int64_t)history_time : c->now;
+	return LQ_STORE_OK;
+}
+
+static int finish_batch(struct apply_ctx *c, size_t n, const struct lq_store_source_pos *pos)
+{
+	int rc = LQ_STORE_OK;
+
+	if (n > 0) {
+		rc = apply_index_ops(c->txn, c->store, &c->index_ops);
+		if (rc == LQ_STORE_OK)
+			rc = prune_history(c);
+		if (rc == LQ_STORE_OK)
+			rc = meta_put_u64(c, LQ_META_NEXT_SEQ, c->next_seq);
+		if (rc == LQ_STORE_OK)
+			rc = meta_put_u64(c, LQ_META_HISTORY_TIME, (uint64_t)c->history_time);
+		if (rc == LQ_STORE_OK)
+			rc = save_plen_counts(c);
+	}
+	if (rc == LQ_STORE_OK && pos != NULL)
+		rc = put_source_pos(c, pos);
+	return rc;
+}
+
+int lq_store_apply(struct lq_store *store, const struct lq_binding_change *changes,
+		   size_t n, int64_t now, const struct lq_store_source_pos *pos)
+{
+	struct apply_ctx *c;
+	int rc;
+
+	if (store->read_only)
+		return LQ_STORE_ERR_READONLY;
+	if ((n > 0 && changes == NULL) || !source_pos_valid(pos))
+		return LQ_STORE_ERR_INVALID;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return LQ_STORE_ERR_NOMEM;
+	c->store = store;
+	c->now = now;
+	rc = lq_store_mdb_err(mdb_txn_begin(store->env, NULL, 0, &c->txn));
+	if (rc != LQ_STORE_OK) {
+		free(c);
+		return rc;
+	}
+	rc = begin_batch(c);
+	for (size_t i = 0; rc == LQ_STORE_OK && i < n; i++)
+		rc = apply_change(c, &changes[i]);
+	if (rc == LQ_STORE_OK)
+		rc = finish_batch(c, n, pos);
+	if (rc == LQ_STORE_OK)
+		rc = lq_store_mdb_err(mdb_txn_commit(c->txn));
+	else
+		mdb_txn_abort(c->txn);
+	free(c->index_ops.ops);
+	free(c->index_ops.arena);
+	free(c);
+	return rc;
+}
+
+int lq_store_source_pos_get(struct lq_store *store, const char *name,
+			    uint8_t *out, size_t cap, size_t *len)
+{
+	MDB_txn *txn;
+	MDB_val k;
+	MDB_val v;
+	int rc;
+
+	if (name == NULL || name[0] == '\0' || strlen(name) > LQ_STORE_SOURCE_NAME_MAX)
+		return LQ_STORE_ERR_INVALID;
+	k.mv_size = strlen(name);
+	k.mv_data = (void *)name;
+	rc = mdb_txn_begin(store->env, NULL, MDB_RDONLY, &txn);
+	if (rc != 0)
+		return lq_store_mdb_err(rc);
+	rc = mdb_get(txn, store->sources, &k, &v);
+	if (rc == 0) {
+		*len = v.mv_size;
+		if (v.mv_size > 0)
+			memcpy(out, v.mv_data, v.mv_size < cap ? v.mv_size : cap);
+	}
+	mdb_txn_abort(txn);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	return rc == 0 ? 1 : lq_store_mdb_err(rc);
+}

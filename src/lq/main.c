@@ -1,0 +1,40 @@
+/* main.c - lq, the leasequery requestor: dispatches to the subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmds.h"
+
+static void usage(FILE *out)
+{
+	fputs("usage: lq COMMAND [ARGS]\n"
+	      "\n"
+	      "commands:\n"
+	      "  decode -4|-6 [--json] [--tcp] HEX...   decode a leasequery message given in hex\n"
+	      "                                         (or read hex from stdin with '-')\n"
+	      "  query    single leasequery over UDP    (not yet available)\n"
+	      "  bulk     bulk leasequery over TCP      (not yet available)\n"
+	      "  active   active leasequery over TCP    (not yet available)\n"
+	      "  help     this text\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return LQ_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "decode") == 0)
+		return cmd_decode(argc - 1, argv + 1);
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return LQ_EXIT_OK;
+	}
+	if (strcmp(cmd, "query") == 0 || strcmp(cmd, "bulk") == 0 || strcmp(cmd, "active") == 0) {
+		fprintf(stderr, "lq: '%s' is not available in this version yet\n", cmd);
+		return LQ_EXIT_USAGE;
+	}
+	fprintf(stderr, "lq: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return LQ_EXIT_USAGE;
+}

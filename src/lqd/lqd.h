@@ -1,0 +1,54 @@
+/* lqd.h - the parts of the lqd server and what they share: the loaded
+ * configuration, the binding store, the event loop, the lease sources and
+ * the control socket. */
+#ifndef LQD_H
+#define LQD_H
+
+#include <event2/event.h>
+#include <stdint.h>
+
+#include "lq/config.h"
+#include "lq/store.h"
+
+struct lqd_source;
+struct lqd_control;
+
+struct lqd {
+	struct lq_config config;
+	struct lq_store *store;
+	struct event_base *base;
+	struct lqd_source **sources;
+	size_t n_sources;
+	struct lqd_control *control;
+	struct event *signal_term, *signal_int;
+	uint64_t control_changes;       /* bindings changed through the control socket */
+};
+
+/* ---- log.c ---- */
+enum lqd_log_level { LQD_LOG_ERROR, LQD_LOG_WARNING, LQD_LOG_INFO, LQD_LOG_DEBUG };
+void lqd_log_set_level(enum lqd_log_level level);
+void lqd_log(enum lqd_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- source.c: a lease file followed into the store ---- */
+struct lqd_source_status {
+	const char *path;
+	const char *type;
+	int family;                     /* 0 until known */
+	uint64_t lines, changes, bad_lines, rotations, batches;
+	uint64_t offset;
+	bool loading;                   /* initial load not finished */
+};
+
+/* Open the source of config entry src, resume from the store's saved
+ * position or load it whole, and register it with the event loop. */
+struct lqd_source *lqd_source_start(struct lqd *d, const struct lq_config_source *src);
+void lqd_source_stop(struct lqd_source *s);
+void lqd_source_status(const struct lqd_source *s, struct lqd_source_status *out);
+/* Read whatever the file has now (also called by the event loop). */
+int lqd_source_poll(struct lqd_source *s);
+
+/* ---- control.c: the Unix control socket ---- */
+struct lqd_control *lqd_control_start(struct lqd *d, const char *path);
+void lqd_control_stop(struct lqd_control *c);
+
+#endif

@@ -1,0 +1,402 @@
+/* source.c - a lease file followed into the binding store: lines from the
+ * follower go through the file's parser (Kea CSV or dhcpd.leases) into a
+ * batch, and each batch reaches the store in one transaction together with
+ * the file position after it, so a restart resumes exactly where the store
+ * is. When it cannot resume (first start, or the file was replaced while lqd
+ * was down) the source loads the file whole (for Kea with the rotated files
+ * first, in the order Kea itself reads them) and then deletes from the store
+ * every binding of its family the source no longer has. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "keyset.h"
+#include "lq/change_batch.h"
+#include "lq/dhcpd_leases.h"
+#include "lq/follow.h"
+#include "lq/kea_csv.h"
+#include "lqd.h"
+
+#define BATCH_MAX 20000          /* changes per store transaction */
+#define POS_RECORD_LEN 33
+
+struct lqd_source {
+	struct lqd *d;
+	const struct lq_config_source *cfg;
+	char name[LQ_STORE_SOURCE_NAME_MAX + 1];   /* the store's key for our position */
+	int family;
+	struct lq_follow follow;
+	struct event *ev;
+	struct lq_kea_csv *kea;
+	struct lq_dhcpd_leases *dhcpd;
+	struct lq_change_batch batch;
+	struct lq_follow_pos pos;        /* where the store will be after the batch */
+	bool pos_valid;
+	bool loading;                    /* full load in progress: sweep at its end */
+	struct lqd_keyset seen;
+	const char *reading;             /* the file being read, for messages */
+	uint64_t lines, changes, bad_lines, batches;
+};
+
+/* ---- the position record: dev, ino, offset, line, dhcpd byte order ---- */
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void encode_pos(const struct lqd_source *s, uint8_t out[POS_RECORD_LEN])
+{
+	put64(out, s->pos.dev);
+	put64(out + 8, s->pos.ino);
+	put64(out + 16, s->pos.offset);
+	put64(out + 24, s->pos.line);
+	out[32] = s->dhcpd != NULL && s->dhcpd->big_endian;
+}
+
+static bool load_saved_pos(struct lqd_source *s, struct lq_follow_pos *pos, bool *big_endian)
+{
+	uint8_t rec[POS_RECORD_LEN];
+	size_t len = 0;
+
+	if (lq_store_source_pos_get(s->d->store, s->name, rec, sizeof(rec), &len) != 1 || len != POS_RECORD_LEN)
+		return false;
+	*pos = (struct lq_follow_pos){get64(rec), get64(rec + 8), get64(rec + 16), get64(rec + 24)};
+	*big_endian = rec[32] != 0;
+	return true;
+}
+
+/* ---- batches ---- */
+
+static int flush_batch(struct lqd_source *s)
+{
+	uint8_t rec[POS_RECORD_LEN];
+	struct lq_store_source_pos pos = {s->name, {rec, sizeof(rec)}};
+
+	if (s->batch.n == 0 && !s->pos_valid)
+		return 0;
+	encode_pos(s, rec);
+	int rc = lq_store_apply(s->d->store, s->batch.items, s->batch.n, (int64_t)time(NULL),
+				s->pos_valid ? &pos : NULL);
+	if (rc < 0) {
+		lqd_log(LQD_LOG_ERROR, "%s: cannot store %zu changes: %s", s->cfg->path, s->batch.n,
+			lq_store_strerror(rc));
+		return -1;
+	}
+	s->changes += s->batch.n;
+	s->batches++;
+	lq_change_batch_clear(&s->batch);
+	s->pos_valid = false;
+	return 0;
+}
+
+static int add_change(struct lqd_source *s, const struct lq_binding_change *c)
+{
+	if (s->family == 0)
+		s->family = c->binding.key.family;
+	if (s->loading && lqd_keyset_add(&s->seen, &c->binding.key) < 0)
+		return -1;
+	if (lq_change_batch_add(&s->batch, c) < 0) {
+		lqd_log(LQD_LOG_ERROR, "%s: out of memory", s->cfg->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- Kea CSV ---- */
+
+static void kea_line(struct lqd_source *s, const char *line, size_t len, uint64_t line_no)
+{
+	struct lq_binding_change c;
+	char why[160];
+
+	if (line_no == 1 || lq_kea_csv_is_header(line, len)) {
+		if (lq_kea_csv_header(s->kea, line, len, why, sizeof(why)) < 0) {
+			s->bad_lines++;
+			lqd_log(LQD_LOG_WARNING, "%s:%llu: %s", s->reading, (unsigned long long)line_no, why);
+		}
+		return;
+	}
+	int rc = lq_kea_csv_line(s->kea, line, len, &c, why, sizeof(why));
+	if (rc < 0) {
+		s->bad_lines++;
+		lqd_log(LQD_LOG_WARNING, "%s:%llu: line skipped: %s", s->reading, (unsigned long long)line_no, why);
+		return;
+	}
+	if (s->kea->warning[0] != '\0')
+		lqd_log(LQD_LOG_WARNING, "%s:%llu: %s", s->reading, (unsigned long long)line_no, s->kea->warning);
+	if (rc == 1)
+		add_change(s, &c);
+}
+
+/* ---- dhcpd.leases ---- */
+
+static void dhcpd_change(void *ctx, const struct lq_binding_change *c)
+{
+	add_change(ctx, c);
+}
+
+static void dhcpd_error(void *ctx, const struct lq_dhcpd_leases_error *err)
+{
+	struct lqd_source *s = ctx;
+
+	s->bad_lines++;
+	lqd_log(LQD_LOG_WARNING, "%s:%lu: declaration from line %lu skipped: %s", s->reading, err->line,
+		err->block_line, err->message);
+}
+
+/* ---- following ---- */
+
+static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no, const struct lq_follow_pos *after)
+{
+	struct lqd_source *s = ctx;
+
+	s->lines++;
+	if (s->kea != NULL) {
+		if (line_no == 1 && s->dhcpd == NULL)
+			lq_kea_csv_init(s->kea);       /* a new file: its own header */
+		kea_line(s, line, len, line_no);
+		s->pos = *after;
+		s->pos_valid = true;
+	} else {
+		if (line_no == 1 && !lq_dhcpd_leases_idle(s->dhcpd))
+			lq_dhcpd_leases_finish(s->dhcpd, dhcpd_error, s);
+		lq_dhcpd_leases_feed_line(s->dhcpd, line, len, dhcpd_change, dhcpd_error, s);
+		if (lq_dhcpd_leases_idle(s->dhcpd)) {
+			s->pos = *after;           /* only between declarations */
+			s->pos_valid = true;
+		}
+	}
+	if (s->batch.n >= BATCH_MAX && s->pos_valid)
+		return flush_batch(s) < 0 ? -1 : 0;
+	return 0;
+}
+
+static void on_warn(void *ctx, const char *path, uint64_t line_no, const char *what)
+{
+	struct lqd_source *s = ctx;
+
+	s->bad_lines++;
+	lqd_log(LQD_LOG_WARNING, "%s:%llu: %s", path, (unsigned long long)line_no, what);
+}
+
+/* After a full load: delete what the source no longer has. */
+static int sweep(struct lqd_source *s)
+{
+	struct lq_store_reader *r;
+	struct lq_store_cursor *cur;
+	struct lq_store_filter f = {.family = (uint8_t)s->family, .by = LQ_STORE_BY_ALL};
+	struct lq_binding b;
+	uint64_t removed = 0;
+
+	if (s->family == 0 || lq_store_read_begin(s->d->store, &r) < 0)
+		return -1;
+	if (lq_store_cursor_open(r, &f, &cur) < 0) {
+		lq_store_read_end(r);
+		return -1;
+	}
+	int rc;
+	while ((rc = lq_store_cursor_next(cur, &b)) == 1) {
+		if (lqd_keyset_has(&s->seen, &b.key))
+			continue;
+		struct lq_binding_change c = {.op = LQ_CHANGE_DELETE};
+		c.binding.key = b.key;
+		if (lq_change_batch_add(&s->batch, &c) < 0) {
+			rc = -1;
+			break;
+		}
+		removed++;
+	}
+	lq_store_cursor_close(cur);
+	lq_store_read_end(r);
+	if (rc < 0 || flush_batch(s) < 0)
+		return -1;
+	if (removed > 0)
+		lqd_log(LQD_LOG_INFO, "%s: removed %llu bindings the source no longer has", s->cfg->path,
+			(unsigned long long)removed);
+	return 0;
+}
+
+int lqd_source_poll(struct lqd_source *s)
+{
+	s->reading = s->cfg->path;
+	int rc = lq_follow_read(&s->follow, on_line, on_warn, s);
+	if (rc != 0) {
+		lqd_log(LQD_LOG_ERROR, "%s: %s", s->cfg->path, rc < 0 ? strerror(errno) : "store failure");
+		return -1;
+	}
+	if (flush_batch(s) < 0)
+		return -1;
+	if (s->loading) {
+		s->loading = false;
+		if (sweep(s) < 0)
+			lqd_log(LQD_LOG_ERROR, "%s: could not remove stale bindings", s->cfg->path);
+		lqd_keyset_free(&s->seen);
+		lqd_log(LQD_LOG_INFO, "%s: loaded, %llu lines, %llu changes, %llu bad lines; following",
+			s->cfg->path, (unsigned long long)s->lines, (unsigned long long)s->changes,
+			(unsigned long long)s->bad_lines);
+	}
+	return 0;
+}
+
+static void on_readable(evutil_socket_t fd, short what, void *ctx)
+{
+	(void)fd;
+	(void)what;
+	lqd_source_poll(ctx);
+}
+
+/* Kea reads its rotated files before the current one: the LFC result
+ * (.completed, else .2), then the file it moved aside for LFC (.1). */
+static void load_kea_rotated(struct lqd_source *s)
+{
+	static const char *const suffixes[][2] = {{".completed", ".2"}, {".1", NULL}};
+	char path[4096];
+
+	for (size_t i = 0; i < 2; i++) {
+		FILE *f = NULL;
+		for (size_t j = 0; j < 2 && suffixes[i][j] != NULL && f == NULL; j++) {
+			snprintf(path, sizeof(path), "%s%s", s->cfg->path, suffixes[i][j]);
+			f = fopen(path, "r");
+		}
+		if (f == NULL)
+			continue;
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+		uint64_t line_no = 0;
+		s->reading = path;
+		lq_kea_csv_init(s->kea);
+		while ((n = getline(&line, &cap, f)) > 0) {
+			size_t len = (size_t)n;
+			while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+				len--;
+			kea_line(s, line, len, ++line_no);
+			if (s->batch.n >= BATCH_MAX)
+				flush_batch(s);
+		}
+		free(line);
+		fclose(f);
+		flush_batch(s);
+		lqd_log(LQD_LOG_INFO, "%s: read %llu lines of the rotated file", path, (unsigned long long)line_no);
+	}
+	lq_kea_csv_init(s->kea);
+}
+
+/* Resuming a Kea file in its middle: read its header first. */
+static void kea_read_header(struct lqd_source *s)
+{
+	char buf[8192];
+	ssize_t n = pread(s->follow.fd, buf, sizeof(buf), 0);
+	char *nl = n > 0 ? memchr(buf, '\n', (size_t)n) : NULL;
+
+	if (nl != NULL)
+		kea_line(s, buf, (size_t)(nl - buf), 1);
+}
+
+static int source_open_parser(struct lqd_source *s)
+{
+	if (s->cfg->type == LQ_CONFIG_SOURCE_KEA_CSV) {
+		s->kea = malloc(sizeof(*s->kea));
+		if (s->kea == NULL)
+			return -1;
+		lq_kea_csv_init(s->kea);
+		s->family = s->cfg->family;
+		return 0;
+	}
+	s->dhcpd = malloc(sizeof(*s->dhcpd));
+	if (s->dhcpd == NULL)
+		return -1;
+	s->family = s->cfg->family;
+	if (s->family == 0)
+		s->family = strstr(s->cfg->path, "6") != NULL ? 6 : 4;
+	return lq_dhcpd_leases_init(s->dhcpd, s->family) == LQ_OK ? 0 : -1;
+}
+
+struct lqd_source *lqd_source_start(struct lqd *d, const struct lq_config_source *src)
+{
+	struct lqd_source *s = calloc(1, sizeof(*s));
+	struct lq_follow_pos saved = {0};
+	bool big_endian = false, resumed = false;
+
+	if (s == NULL)
+		return NULL;
+	s->d = d;
+	s->cfg = src;
+	snprintf(s->name, sizeof(s->name), "%s:%s", lq_config_source_type_name(src->type), src->path);
+	lq_change_batch_init(&s->batch);
+	lqd_keyset_init(&s->seen);
+	if (source_open_parser(s) < 0)
+		goto fail;
+	bool have_saved = load_saved_pos(s, &saved, &big_endian);
+	if (lq_follow_open(&s->follow, src->path, have_saved ? &saved : NULL, &resumed) < 0) {
+		lqd_log(LQD_LOG_ERROR, "%s: cannot follow: %s", src->path, strerror(errno));
+		goto fail;
+	}
+	if (resumed) {
+		lqd_log(LQD_LOG_INFO, "%s: resuming at line %llu (offset %llu)", src->path,
+			(unsigned long long)saved.line, (unsigned long long)saved.offset);
+		if (s->kea != NULL)
+			kea_read_header(s);
+		else {
+			s->dhcpd->line = (unsigned long)saved.line;
+			s->dhcpd->big_endian = big_endian;
+		}
+	} else {
+		lqd_log(LQD_LOG_INFO, "%s: %s, loading it whole", src->path,
+			have_saved ? "replaced since the last run" : "first run");
+		s->loading = true;
+		if (s->kea != NULL)
+			load_kea_rotated(s);
+	}
+	s->ev = event_new(d->base, lq_follow_fd(&s->follow), EV_READ | EV_PERSIST, on_readable, s);
+	if (s->ev == NULL || event_add(s->ev, NULL) < 0)
+		goto fail;
+	lqd_source_poll(s);
+	return s;
+fail:
+	lqd_source_stop(s);
+	return NULL;
+}
+
+void lqd_source_stop(struct lqd_source *s)
+{
+	if (s == NULL)
+		return;
+	if (s->ev != NULL)
+		event_free(s->ev);
+	lq_follow_close(&s->follow);
+	lq_change_batch_free(&s->batch);
+	lqd_keyset_free(&s->seen);
+	free(s->kea);
+	free(s->dhcpd);
+	free(s);
+}
+
+void lqd_source_status(const struct lqd_source *s, struct lqd_source_status *out)
+{
+	*out = (struct lqd_source_status){
+		.path = s->cfg->path,
+		.type = lq_config_source_type_name(s->cfg->type),
+		.family = s->family,
+		.lines = s->lines,
+		.changes = s->changes,
+		.bad_lines = s->bad_lines,
+		.rotations = s->follow.rotations,
+		.batches = s->batches,
+		.offset = s->follow.pos.offset,
+		.loading = s->loading,
+	};
+}

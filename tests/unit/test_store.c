@@ -1,0 +1,1188 @@
+/* test_store.c - the LMDB binding store against a real LMDB in a temporary
+ * directory: every index of both families with exact result sets through
+ * insert, update and delete; prefix containment; time qualifiers; snapshot
+ * isolation; the change history (order, bounds, pruning, sequence numbers
+ * across reopen); source positions stored atomically with their batch; and
+ * consistency after the writer is killed with SIGKILL at random moments.
+ * White box: the consistency checker walks the index databases directly. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lq/lqtime.h"
+#include "lq/store.h"
+#include "../../lib/store/store_impl.h"
+
+struct fixture {
+	char dir[64];
+	struct lq_store *store;
+};
+
+/* ---- temporary directories ---- */
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	strcpy(f->dir, "/tmp/lq-store-test-XXXXXX");
+	if (mkdtemp(f->dir) == NULL || lq_store_open(&f->store, f->dir, NULL) != LQ_STORE_OK) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	lq_store_close(f->store);
+	nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+static void reopen(struct fixture *f, const struct lq_store_options *o)
+{
+	lq_store_close(f->store);
+	f->store = NULL;
+	assert_int_equal(lq_store_open(&f->store, f->dir, o), LQ_STORE_OK);
+}
+
+/* ---- building bindings ---- */
+
+static lq_bytes text(const char *s)
+{
+	return s ? (lq_bytes){ (const uint8_t *)s, strlen(s) } : (lq_bytes){ NULL, 0 };
+}
+
+/* A v4 binding 10.0.0.<id>; the id is also stored as iaid so result sets can
+ * be compared as bit masks. */
+static struct lq_binding v4(unsigned id, const char *mac, const char *cid, const char *remote)
+{
+	struct lq_binding b;
+	lq_ip4 a = { { 10, 0, 0, (uint8_t)id } };
+
+	memset(&b, 0, sizeof(b));
+	lq_binding_key_v4(&b.key, &a);
+	b.type = LQ_LEASE_V4;
+	b.state = LQ_STATE_ACTIVE;
+	b.iaid = id;
+	b.htype = 1;
+	b.hwaddr = text(mac);
+	b.client_id = text(cid);
+	b.remote_id = text(remote);
+	b.cltt = 1000;
+	b.expire = 4600;
+	b.valid_lifetime = 3600;
+	return b;
+}
+
+static void set_link4(struct lq_binding *b, uint8_t last)
+{
+	memset(&b->link_address, 0, sizeof(b->link_address));
+	b->link_address.b[10] = 0xff;
+	b->link_address.b[11] = 0xff;
+	b->link_address.b[12] = 10;
+	b->link_address.b[15] = last;
+}
+
+static lq_ip6 ip6(uint16_t w0, uint16_t w1, uint16_t w2, uint16_t w3, uint16_t w7)
+{
+	lq_ip6 a;
+	uint16_t w[8] = { w0, w1, w2, w3, 0, 0, 0, w7 };
+
+	for (size_t i = 0; i < 8; i++) {
+		a.b[2 * i] = (uint8_t)(w[i] >> 8);
+		a.b[2 * i + 1] = (uint8_t)w[i];
+	}
+	return a;
+}
+
+static struct lq_binding v6(unsigned id, uint8_t type, lq_ip6 addr, uint8_t plen, const char *duid)
+{
+	struct lq_binding b;
+
+	memset(&b, 0, sizeof(b));
+	lq_binding_key_v6(&b.key, &addr, plen);
+	b.type = type;
+	b.state = LQ_STATE_ACTIVE;
+	b.iaid = id;
+	b.client_id = text(duid);
+	b.cltt = 1000;
+	b.expire = 4600;
+	b.valid_lifetime = 3600;
+	b.preferred_lifetime = 1800;
+	return b;
+}
+
+static void upsert(struct lq_store *s, const struct lq_binding *b, int64_t now)
+{
+	struct lq_binding_change c = { .op = LQ_CHANGE_UPSERT, .binding = *b };
+
+	assert_int_equal(lq_store_apply(s, &c, 1, now, NULL), LQ_STORE_OK);
+}
+
+static void delete(struct lq_store *s, const struct lq_binding_key *key, int64_t now)
+{
+	struct lq_binding_change c = { .op = LQ_CHANGE_DELETE };
+
+	c.binding.key = *key;
+	assert_int_equal(lq_store_apply(s, &c, 1, now, NULL), LQ_STORE_OK);
+}
+
+/* ---- result sets ---- */
+
+/* The iaids of the bindings a filter yields, as a bit mask; each binding at
+ * most once. */
+static uint64_t result_mask_reader(struct lq_store_reader *r, const struct lq_store_filter *f)
+{
+	struct lq_store_cursor *c;
+	struct lq_binding b;
+	uint64_t mask = 0;
+	int rc;
+
+	assert_int_equal(lq_store_cursor_open(r, f, &c), LQ_STORE_OK);
+	while ((rc = lq_store_cursor_next(c, &b)) == 1) {
+		assert_true(b.iaid < 64);
+		assert_false(mask & (UINT64_C(1) << b.iaid));
+		mask |= UINT64_C(1) << b.iaid;
+	}
+	assert_int_equal(rc, 0);
+	lq_store_cursor_close(c);
+	return mask;
+}
+
+static uint64_t result_mask(struct lq_store *s, const struct lq_store_filter *f)
+{
+	struct lq_store_reader *r;
+	uint64_t mask;
+
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+	mask = result_mask_reader(r, f);
+	lq_store_read_end(r);
+	return mask;
+}
+
+#define BIT(n) (UINT64_C(1) << (n))
+
+static uint64_t by_value(struct lq_store *s, uint8_t family, uint8_t by, const char *value)
+{
+	struct lq_store_filter f = { .family = family, .by = by, .value = text(value) };
+
+	return result_mask(s, &f);
+}
+
+static uint64_t by_link(struct lq_store *s, uint8_t family, lq_ip6 link)
+{
+	struct lq_store_filter f = { .family = family, .by = LQ_STORE_BY_LINK, .link = link };
+
+	return result_mask(s, &f);
+}
+
+static uint64_t by_subnet(struct lq_store *s, uint8_t family, uint32_t subnet)
+{
+	struct lq_store_filter f = { .family = family, .by = LQ_STORE_BY_SUBNET, .subnet_id = subnet };
+
+	return result_mask(s, &f);
+}
+
+static uint64_t by_vpn(struct lq_store *s, uint8_t family, uint8_t type, const char *id)
+{
+	struct lq_store_filter f = { .family = family, .by = LQ_STORE_BY_VPN, .vpn_type = type,
+				     .vpn_id = text(id) };
+
+	return result_mask(s, &f);
+}
+
+static uint64_t all_of(struct lq_store *s, uint8_t family)
+{
+	struct lq_store_filter f = { .family = family };
+
+	return result_mask(s, &f);
+}
+
+/* ---- consistency (white box) ---- */
+
+static void check_binding_indexed(struct lq_store_reader *r, const MDB_val *k, const MDB_val *v)
+{
+	struct lq_binding b;
+	int64_t changed_at;
+
+	assert_int_equal(lq_store_record_decode(v->mv_data, v->mv_size, &b, &changed_at), LQ_STORE_OK);
+	assert_int_equal(lq_store_key_decode(k->mv_data, k->mv_size, &b.key), LQ_STORE_OK);
+	for (int i = 0; i < LQ_IDX_COUNT; i++) {
+		uint8_t ik[LQ_STORE_INDEX_KEY_MAX];
+		MDB_val key = { lq_store_index_key((enum lq_store_index)i, &b, changed_at, ik), ik };
+		MDB_val data = *k;
+		MDB_cursor *cur;
+
+		if (key.mv_size == 0)
+			continue;
+		assert_int_equal(mdb_cursor_open(r->txn, r->store->index[i], &cur), 0);
+		assert_int_equal(mdb_cursor_get(cur, &key, &data, MDB_GET_BOTH), 0);
+		mdb_cursor_close(cur);
+	}
+}
+
+/* Every binding decodes and has all its index entries; returns the count
+ * and fills the IPv6 prefix length counts. */
+static uint64_t check_bindings(struct lq_store_reader *r, uint64_t plen[LQ_STORE_PLEN_COUNT])
+{
+	MDB_cursor *cur;
+	MDB_val k;
+	MDB_val v;
+	uint64_t n = 0;
+
+	assert_int_equal(mdb_cursor_open(r->txn, r->store->bindings, &cur), 0);
+	while (mdb_cursor_get(cur, &k, &v, MDB_NEXT) == 0) {
+		check_binding_indexed(r, &k, &v);
+		if (k.mv_size == 18)
+			plen[((const uint8_t *)k.mv_data)[17]]++;
+		n++;
+	}
+	mdb_cursor_close(cur);
+	return n;
+}
+
+/* Every entry of every index points at an existing binding having that
+ * field value. */
+static void check_index_entries(struct lq_store_reader *r)
+{
+	for (int i = 0; i < LQ_IDX_COUNT; i++) {
+		MDB_cursor *cur;
+		MDB_val k;
+		MDB_val v;
+
+		assert_int_equal(mdb_cursor_open(r->txn, r->store->index[i], &cur), 0);
+		while (mdb_cursor_get(cur, &k, &v, MDB_NEXT) == 0) {
+			struct lq_binding b;
+			int64_t changed_at;
+			uint8_t ik[LQ_STORE_INDEX_KEY_MAX];
+			size_t len;
+			struct lq_binding_key key;
+
+			assert_int_equal(lq_store_key_decode(v.mv_data, v.mv_size, &key), LQ_STORE_OK);
+			assert_int_equal(lq_store_get(r, &key, &b, &changed_at), 1);
+			len = lq_store_index_key((enum lq_store_index)i, &b, changed_at, ik);
+			assert_int_equal(len, k.mv_size);
+			assert_memory_equal(ik, k.mv_data, len);
+		}
+		mdb_cursor_close(cur);
+	}
+}
+
+static void check_history(struct lq_store_reader *r)
+{
+	struct lq_store_history_bounds hb;
+	struct lq_store_history_cursor *hc;
+	struct lq_store_history_entry e;
+	uint64_t expect;
+	int64_t last_time = INT64_MIN;
+	int rc;
+
+	assert_int_equal(lq_store_history_bounds(r, &hb), LQ_STORE_OK);
+	expect = hb.oldest_seq;
+	assert_int_equal(lq_store_history_open_seq(r, 0, &hc), LQ_STORE_OK);
+	while ((rc = lq_store_history_next(hc, &e)) == 1) {
+		assert_int_equal(e.seq, expect);
+		assert_true(e.time >= last_time);
+		last_time = e.time;
+		expect++;
+	}
+	assert_int_equal(rc, 0);
+	lq_store_history_close(hc);
+	assert_int_equal(expect, hb.next_seq);
+	assert_int_equal(hb.count, hb.next_seq - hb.oldest_seq);
+}
+
+static void check_consistency(struct lq_store *s)
+{
+	struct lq_store_reader *r;
+	struct lq_store_stats st;
+	uint64_t plen[LQ_STORE_PLEN_COUNT] = { 0 };
+	uint64_t n;
+	uint64_t n6 = 0;
+	MDB_val k = { sizeof(LQ_META_PLEN6) - 1, (void *)LQ_META_PLEN6 };
+	MDB_val v;
+
+	if (s == NULL) {
+		fail();
+		return;
+	}
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+	n = check_bindings(r, plen);
+	check_index_entries(r);
+	check_history(r);
+	/* the writer's prefix length counts match the bindings */
+	if (mdb_get(r->txn, s->meta, &k, &v) == 0) {
+		for (size_t i = 0; i < LQ_STORE_PLEN_COUNT; i++) {
+			assert_int_equal(lq_store_get_u64((const uint8_t *)v.mv_data + 8 * i), plen[i]);
+			n6 += plen[i];
+		}
+	}
+	assert_int_equal(lq_store_stats(r, &st), LQ_STORE_OK);
+	assert_int_equal(st.bindings4 + st.bindings6, n);
+	assert_int_equal(st.bindings6, n6);
+	lq_store_read_end(r);
+}
+
+/* ---- tests ---- */
+
+static void test_v4_indexes(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_binding b1 = v4(1, "mac-1", "cid-1", "rem-A");
+	struct lq_binding b2 = v4(2, "mac-2", "cid-2", "rem-A");
+	struct lq_binding b3 = v4(3, "mac-3", NULL, NULL);
+	lq_ip6 link;
+
+	set_link4(&b1, 1);
+	set_link4(&b2, 1);
+	set_link4(&b3, 2);
+	b1.relay_id = text("relay-X");
+	b2.relay_id = text("relay-X");
+	b1.subnet_id = b2.subnet_id = 7;
+	b3.subnet_id = 8;
+	b3.has_vpn = true;
+	b3.vpn_type = 0;
+	b3.vpn_id = text("blue");
+	upsert(s, &b1, 100);
+	upsert(s, &b2, 100);
+	upsert(s, &b3, 100);
+	link = b1.link_address;
+
+	assert_int_equal(all_of(s, 4), BIT(1) | BIT(2) | BIT(3));
+	assert_int_equal(all_of(s, 6), 0);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_HWADDR, "mac-2"), BIT(2));
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_HWADDR, "mac-2"), 0);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_CLIENT_ID, "cid-1"), BIT(1));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_REMOTE_ID, "rem-A"), BIT(1) | BIT(2));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_RELAY_ID, "relay-X"), BIT(1) | BIT(2));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_REMOTE_ID, "rem-B"), 0);
+	assert_int_equal(by_link(s, 4, link), BIT(1) | BIT(2));
+	assert_int_equal(by_link(s, 4, b3.link_address), BIT(3));
+	assert_int_equal(by_subnet(s, 4, 7), BIT(1) | BIT(2));
+	assert_int_equal(by_subnet(s, 4, 8), BIT(3));
+	assert_int_equal(by_vpn(s, 4, 0, "blue"), BIT(3));
+	assert_int_equal(by_vpn(s, 4, 0, "red"), 0);
+	assert_int_equal(by_vpn(s, 4, 1, "blue"), 0);
+
+	/* update b2: every indexed field changes */
+	b2.hwaddr = text("mac-2b");
+	b2.client_id = text("cid-2b");
+	b2.remote_id = text("rem-B");
+	b2.relay_id = text("relay-Y");
+	set_link4(&b2, 2);
+	b2.subnet_id = 8;
+	b2.has_vpn = true;
+	b2.vpn_id = text("blue");
+	upsert(s, &b2, 200);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_HWADDR, "mac-2"), 0);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_HWADDR, "mac-2b"), BIT(2));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_CLIENT_ID, "cid-2"), 0);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_CLIENT_ID, "cid-2b"), BIT(2));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_REMOTE_ID, "rem-A"), BIT(1));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_REMOTE_ID, "rem-B"), BIT(2));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_RELAY_ID, "relay-X"), BIT(1));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_RELAY_ID, "relay-Y"), BIT(2));
+	assert_int_equal(by_link(s, 4, link), BIT(1));
+	assert_int_equal(by_link(s, 4, b3.link_address), BIT(2) | BIT(3));
+	assert_int_equal(by_subnet(s, 4, 7), BIT(1));
+	assert_int_equal(by_subnet(s, 4, 8), BIT(2) | BIT(3));
+	assert_int_equal(by_vpn(s, 4, 0, "blue"), BIT(2) | BIT(3));
+
+	/* a field removed: b1 loses its client-id */
+	b1.client_id = text(NULL);
+	upsert(s, &b1, 300);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_CLIENT_ID, "cid-1"), 0);
+
+	/* delete */
+	delete(s, &b3.key, 400);
+	assert_int_equal(all_of(s, 4), BIT(1) | BIT(2));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_HWADDR, "mac-3"), 0);
+	assert_int_equal(by_subnet(s, 4, 8), BIT(2));
+	assert_int_equal(by_vpn(s, 4, 0, "blue"), BIT(2));
+	assert_int_equal(by_link(s, 4, b3.link_address), BIT(2));
+	check_consistency(s);
+}
+
+static void test_v6_indexes(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_binding na = v6(1, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 1, 0, 0x100), 128, "duid-A");
+	struct lq_binding pd = v6(2, LQ_LEASE_PD, ip6(0x2001, 0xdb8, 0x8000, 0x1200, 0), 56, "duid-A");
+	struct lq_binding na2 = v6(3, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 1, 0, 0x101), 128, "duid-B");
+	lq_ip6 link1 = ip6(0x2001, 0xdb8, 1, 0, 0);
+	lq_ip6 link2 = ip6(0x2001, 0xdb8, 2, 0, 0);
+
+	na.link_address = pd.link_address = na2.link_address = link1;
+	na.relay_id = pd.relay_id = text("\x03\x01\x02relay");
+	na2.remote_id = text("\x01\x02\x0d\xe9rem");
+	na.subnet_id = pd.subnet_id = na2.subnet_id = 1;
+	na.hwaddr = text("ll-A");
+	upsert(s, &na, 100);
+	upsert(s, &pd, 100);
+	upsert(s, &na2, 100);
+
+	assert_int_equal(all_of(s, 6), BIT(1) | BIT(2) | BIT(3));
+	assert_int_equal(all_of(s, 4), 0);
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_CLIENT_ID, "duid-A"), BIT(1) | BIT(2));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_CLIENT_ID, "duid-A"), 0);
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_CLIENT_ID, "duid-B"), BIT(3));
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_HWADDR, "ll-A"), BIT(1));
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_RELAY_ID, "\x03\x01\x02relay"), BIT(1) | BIT(2));
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_REMOTE_ID, "\x01\x02\x0d\xe9rem"), BIT(3));
+	assert_int_equal(by_link(s, 6, link1), BIT(1) | BIT(2) | BIT(3));
+	assert_int_equal(by_link(s, 6, link2), 0);
+	assert_int_equal(by_subnet(s, 6, 1), BIT(1) | BIT(2) | BIT(3));
+
+	/* update: the PD moves to another link, DUID and relay */
+	pd.link_address = link2;
+	pd.client_id = text("duid-B");
+	pd.relay_id = text(NULL);
+	pd.remote_id = text("\x01\x02\x0d\xe9rem");
+	pd.subnet_id = 2;
+	upsert(s, &pd, 200);
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_CLIENT_ID, "duid-A"), BIT(1));
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_CLIENT_ID, "duid-B"), BIT(2) | BIT(3));
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_RELAY_ID, "\x03\x01\x02relay"), BIT(1));
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_REMOTE_ID, "\x01\x02\x0d\xe9rem"), BIT(2) | BIT(3));
+	assert_int_equal(by_link(s, 6, link1), BIT(1) | BIT(3));
+	assert_int_equal(by_link(s, 6, link2), BIT(2));
+	assert_int_equal(by_subnet(s, 6, 1), BIT(1) | BIT(3));
+	assert_int_equal(by_subnet(s, 6, 2), BIT(2));
+
+	delete(s, &na.key, 300);
+	assert_int_equal(all_of(s, 6), BIT(2) | BIT(3));
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_CLIENT_ID, "duid-A"), 0);
+	assert_int_equal(by_value(s, 6, LQ_STORE_BY_HWADDR, "ll-A"), 0);
+	assert_int_equal(by_link(s, 6, link1), BIT(3));
+	check_consistency(s);
+}
+
+static void test_htype_and_vpn_qualifiers(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_binding b1 = v4(1, "same-mac", NULL, NULL);
+	struct lq_binding b2 = v4(2, "same-mac", NULL, NULL);
+	struct lq_binding b3 = v4(3, "same-mac", NULL, NULL);
+	struct lq_store_filter flt = { .family = 4, .by = LQ_STORE_BY_HWADDR, .value = text("same-mac") };
+
+	b2.htype = 6;
+	b2.has_vpn = true;
+	b2.vpn_id = text("red");
+	b3.has_vpn = true;
+	b3.vpn_id = text("blue");
+	upsert(s, &b1, 1);
+	upsert(s, &b2, 1);
+	upsert(s, &b3, 1);
+	assert_int_equal(result_mask(s, &flt), BIT(1) | BIT(2) | BIT(3));
+	flt.htype = 1;
+	assert_int_equal(result_mask(s, &flt), BIT(1) | BIT(3));
+	flt.htype = 0;
+	flt.vpn_match = LQ_STORE_VPN_GLOBAL;
+	assert_int_equal(result_mask(s, &flt), BIT(1));
+	flt.vpn_match = LQ_STORE_VPN_EXACT;
+	flt.vpn_id = text("red");
+	assert_int_equal(result_mask(s, &flt), BIT(2));
+	flt.by = LQ_STORE_BY_ALL;
+	assert_int_equal(result_mask(s, &flt), BIT(2));
+	flt.vpn_match = LQ_STORE_VPN_ANY;
+	assert_int_equal(result_mask(s, &flt), BIT(1) | BIT(2) | BIT(3));
+	/* an empty or absent value matches nothing */
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_HWADDR, ""), 0);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_HWADDR, NULL), 0);
+	/* invalid filters */
+	{
+		struct lq_store_reader *r;
+		struct lq_store_cursor *c;
+		struct lq_store_filter bad = { .family = 5 };
+
+		assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+		assert_int_equal(lq_store_cursor_open(r, &bad, &c), LQ_STORE_ERR_INVALID);
+		bad.family = 4;
+		bad.by = 99;
+		assert_int_equal(lq_store_cursor_open(r, &bad, &c), LQ_STORE_ERR_INVALID);
+		lq_store_read_end(r);
+	}
+}
+
+static void test_time_qualifiers(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_store_filter flt = { .family = 4 };
+
+	for (unsigned i = 1; i <= 5; i++) {
+		struct lq_binding b = v4(i, "m", NULL, NULL);
+
+		b.subnet_id = 1 + (i & 1);
+		upsert(s, &b, 100 * (int64_t)i);
+	}
+	flt.has_start_time = true;
+	flt.start_time = 300;
+	assert_int_equal(result_mask(s, &flt), BIT(3) | BIT(4) | BIT(5));
+	flt.has_end_time = true;
+	flt.end_time = 400;
+	assert_int_equal(result_mask(s, &flt), BIT(3) | BIT(4));
+	flt.has_start_time = false;
+	assert_int_equal(result_mask(s, &flt), BIT(1) | BIT(2) | BIT(3) | BIT(4));
+	flt.start_time = 401;
+	flt.has_start_time = true;
+	assert_int_equal(result_mask(s, &flt), 0);
+	/* on an index */
+	flt.by = LQ_STORE_BY_SUBNET;
+	flt.subnet_id = 2;
+	flt.start_time = 200;
+	flt.end_time = 500;
+	assert_int_equal(result_mask(s, &flt), BIT(3) | BIT(5));
+	/* a change moves a binding in time */
+	{
+		struct lq_binding b = v4(1, "m", NULL, NULL);
+
+		b.subnet_id = 2;
+		upsert(s, &b, 450);
+	}
+	assert_int_equal(result_mask(s, &flt), BIT(1) | BIT(3) | BIT(5));
+	flt.by = LQ_STORE_BY_ALL;
+	flt.start_time = 401;
+	flt.end_time = 460;
+	assert_int_equal(result_mask(s, &flt), BIT(1));
+	/* negative times sort before positive ones */
+	{
+		struct lq_binding b = v4(9, "m", NULL, NULL);
+
+		upsert(s, &b, -50);
+	}
+	flt.start_time = -100;
+	flt.end_time = 150;
+	assert_int_equal(result_mask(s, &flt), BIT(9));
+	check_consistency(s);
+}
+
+static void test_lookup_and_containment(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_store_reader *r;
+	struct lq_binding out;
+	int64_t changed;
+	lq_ip6 a;
+	lq_ip4 a4 = { { 10, 0, 0, 5 } };
+	struct lq_binding pd56 = v6(1, LQ_LEASE_PD, ip6(0x2001, 0xdb8, 0x8000, 0x1200, 0), 56, "d1");
+	struct lq_binding pd48 = v6(2, LQ_LEASE_PD, ip6(0x2001, 0xdb8, 0x8000, 0, 0), 48, "d2");
+	struct lq_binding na = v6(3, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 0x8000, 0x1234, 7), 128, "d3");
+	/* a non-PD binding with a short prefix never contains anything */
+	struct lq_binding odd = v6(4, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 0x9000, 0, 0), 64, "d4");
+	struct lq_binding b4 = v4(5, "m", NULL, NULL);
+
+	upsert(s, &pd56, 10);
+	upsert(s, &pd48, 20);
+	upsert(s, &na, 30);
+	upsert(s, &odd, 40);
+	upsert(s, &b4, 50);
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+
+	a = ip6(0x2001, 0xdb8, 0x8000, 0x12ff, 0x99);       /* inside the /56 */
+	assert_int_equal(lq_store_find_containing(r, &a, &out, &changed), 1);
+	assert_int_equal(out.iaid, 1);
+	assert_int_equal(out.key.prefix_len, 56);
+	assert_true(changed == 10);
+	a = ip6(0x2001, 0xdb8, 0x8000, 0x1300, 1);          /* outside /56, inside /48 */
+	assert_int_equal(lq_store_find_containing(r, &a, &out, NULL), 1);
+	assert_int_equal(out.iaid, 2);
+	a = ip6(0x2001, 0xdb8, 0x8000, 0x1234, 7);          /* the NA itself */
+	assert_int_equal(lq_store_find_containing(r, &a, &out, NULL), 1);
+	assert_int_equal(out.iaid, 3);
+	a = ip6(0x2001, 0xdb8, 0x8001, 0x1200, 1);          /* outside both */
+	assert_int_equal(lq_store_find_containing(r, &a, &out, NULL), 0);
+	a = ip6(0x2001, 0xdb8, 0x9000, 0, 1);               /* inside the /64 NA */
+	assert_int_equal(lq_store_find_containing(r, &a, &out, NULL), 0);
+	assert_int_equal(lq_store_find_v4(r, &a4, &out, &changed), 1);
+	assert_int_equal(out.iaid, 5);
+	assert_true(changed == 50);
+	a4.b[3] = 6;
+	assert_int_equal(lq_store_find_v4(r, &a4, &out, NULL), 0);
+	assert_int_equal(lq_store_get(r, &pd56.key, &out, NULL), 1);
+	assert_int_equal(out.iaid, 1);
+	lq_store_read_end(r);
+
+	/* after the /56 is deleted, its addresses fall to the /48 */
+	delete(s, &pd56.key, 60);
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+	a = ip6(0x2001, 0xdb8, 0x8000, 0x12ff, 0x99);
+	assert_int_equal(lq_store_find_containing(r, &a, &out, NULL), 1);
+	assert_int_equal(out.iaid, 2);
+	lq_store_read_end(r);
+	check_consistency(s);
+}
+
+static void test_snapshot_isolation(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_store_reader *old;
+	struct lq_store_reader *cur_reader;
+	struct lq_store_cursor *c;
+	struct lq_store_filter all4 = { .family = 4 };
+	struct lq_binding b;
+	uint64_t seen = 0;
+	int rc;
+
+	for (unsigned i = 1; i <= 20; i++) {
+		b = v4(i, "m", NULL, NULL);
+		upsert(s, &b, 1);
+	}
+	assert_int_equal(lq_store_read_begin(s, &old), LQ_STORE_OK);
+	b = v4(2, "changed", NULL, NULL);
+	upsert(s, &b, 2);
+	delete(s, &b.key, 2);
+	b = v4(30, "new", NULL, NULL);
+	upsert(s, &b, 2);
+	assert_int_equal(result_mask_reader(old, &all4), (BIT(21) - 1) & ~BIT(0));
+	assert_int_equal(all_of(s, 4), ((BIT(21) - 1) & ~BIT(0) & ~BIT(2)) | BIT(30));
+	assert_int_equal(lq_store_find_v4(old, &(lq_ip4){ { 10, 0, 0, 2 } }, &b, NULL), 1);
+	assert_int_equal(b.hwaddr.len, 1);
+	lq_store_read_end(old);
+
+	/* a cursor keeps iterating its snapshot while other transactions delete
+	 * bindings it has not reached yet and insert new ones */
+	assert_int_equal(lq_store_read_begin(s, &cur_reader), LQ_STORE_OK);
+	assert_int_equal(lq_store_cursor_open(cur_reader, &all4, &c), LQ_STORE_OK);
+	while ((rc = lq_store_cursor_next(c, &b)) == 1) {
+		unsigned id = b.iaid;
+		struct lq_binding nb = v4(id + 40 < 64 ? id + 40 : 63, "x", NULL, NULL);
+
+		assert_false(seen & BIT(id));
+		seen |= BIT(id);
+		if (id + 1 <= 20) {
+			struct lq_binding next = v4(id + 1, "m", NULL, NULL);
+
+			delete(s, &next.key, 3);
+		}
+		upsert(s, &nb, 3);
+	}
+	assert_int_equal(rc, 0);
+	lq_store_cursor_close(c);
+	lq_store_read_end(cur_reader);
+	assert_int_equal(seen, ((BIT(21) - 1) & ~BIT(0) & ~BIT(2)) | BIT(30));
+	check_consistency(s);
+}
+
+static int collect_history(struct lq_store_history_cursor *hc, struct lq_store_history_entry *out, int max)
+{
+	int n = 0;
+
+	while (n < max && lq_store_history_next(hc, &out[n]) == 1)
+		n++;
+	lq_store_history_close(hc);
+	return n;
+}
+
+static void test_history(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_store_reader *r;
+	struct lq_store_history_cursor *hc;
+	struct lq_store_history_entry e[16];
+	struct lq_store_history_bounds hb;
+	struct lq_binding b1 = v4(1, "m", NULL, NULL);
+	struct lq_binding b2 = v4(2, "m", NULL, NULL);
+	struct lq_binding_change batch[2] = {
+		{ .op = LQ_CHANGE_UPSERT, .binding = b1 },
+		{ .op = LQ_CHANGE_UPSERT, .binding = b2 },
+	};
+
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+	assert_int_equal(lq_store_history_bounds(r, &hb), LQ_STORE_OK);
+	assert_int_equal(hb.count, 0);
+	assert_int_equal(hb.next_seq, 1);
+	lq_store_read_end(r);
+
+	assert_int_equal(lq_store_apply(s, batch, 2, 100, NULL), LQ_STORE_OK);   /* seq 1, 2 */
+	upsert(s, &b1, 200);                  /* 3: identical content, still recorded */
+	delete(s, &b2.key, 150);              /* 4: time made non-decreasing: 200 */
+	delete(s, &b2.key, 300);              /* 5: absent key, not an error */
+	assert_int_equal(lq_store_apply(s, NULL, 0, 400, NULL), LQ_STORE_OK);   /* nothing */
+
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+	assert_int_equal(lq_store_history_bounds(r, &hb), LQ_STORE_OK);
+	assert_int_equal(hb.count, 5);
+	assert_int_equal(hb.oldest_seq, 1);
+	assert_true(hb.oldest_time == 100);
+	assert_int_equal(hb.newest_seq, 5);
+	assert_true(hb.newest_time == 300);
+	assert_int_equal(hb.next_seq, 6);
+
+	assert_int_equal(lq_store_history_open_seq(r, 0, &hc), LQ_STORE_OK);
+	assert_int_equal(collect_history(hc, e, 16), 5);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(e[i].seq, (uint64_t)i + 1);
+	assert_int_equal(e[0].op, LQ_CHANGE_UPSERT);
+	assert_memory_equal(&e[0].key, &b1.key, sizeof(b1.key));
+	assert_memory_equal(&e[1].key, &b2.key, sizeof(b2.key));
+	assert_int_equal(e[3].op, LQ_CHANGE_DELETE);
+	assert_true(e[3].time == 200);
+	assert_true(e[4].time == 300);
+
+	assert_int_equal(lq_store_history_open_seq(r, 3, &hc), LQ_STORE_OK);
+	assert_int_equal(collect_history(hc, e, 16), 2);
+	assert_int_equal(e[0].seq, 4);
+	assert_int_equal(lq_store_history_open_seq(r, 5, &hc), LQ_STORE_OK);
+	assert_int_equal(collect_history(hc, e, 16), 0);
+
+	assert_int_equal(lq_store_history_open_time(r, 200, &hc), LQ_STORE_OK);
+	assert_int_equal(collect_history(hc, e, 16), 3);
+	assert_int_equal(e[0].seq, 3);
+	assert_int_equal(lq_store_history_open_time(r, 101, &hc), LQ_STORE_OK);
+	assert_int_equal(collect_history(hc, e, 16), 3);
+	assert_int_equal(lq_store_history_open_time(r, INT64_MIN, &hc), LQ_STORE_OK);
+	assert_int_equal(collect_history(hc, e, 16), 5);
+	assert_int_equal(lq_store_history_open_time(r, 301, &hc), LQ_STORE_OK);
+	assert_int_equal(collect_history(hc, e, 16), 0);
+	lq_store_read_end(r);
+
+	/* sequence numbers continue after close and reopen */
+	reopen(f, NULL);
+	s = f->store;
+	upsert(s, &b2, 500);
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+	assert_int_equal(lq_store_history_open_seq(r, 5, &hc), LQ_STORE_OK);
+	assert_int_equal(collect_history(hc, e, 16), 1);
+	assert_int_equal(e[0].seq, 6);
+	lq_store_read_end(r);
+	check_consistency(s);
+}
+
+static void test_history_pruning(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store_options o = { .history_limit = 5 };
+	struct lq_store_reader *r;
+	struct lq_store_history_cursor *hc;
+	struct lq_store_history_entry e[16];
+	struct lq_store_history_bounds hb;
+
+	reopen(f, &o);
+	for (unsigned i = 1; i <= 12; i++) {
+		struct lq_binding b = v4(i, "m", NULL, NULL);
+
+		upsert(f->store, &b, 1000 + (int64_t)i);
+	}
+	assert_int_equal(lq_store_read_begin(f->store, &r), LQ_STORE_OK);
+	assert_int_equal(lq_store_history_bounds(r, &hb), LQ_STORE_OK);
+	assert_int_equal(hb.count, 5);
+	assert_int_equal(hb.oldest_seq, 8);
+	assert_true(hb.oldest_time == 1008);
+	assert_int_equal(hb.newest_seq, 12);
+	assert_int_equal(lq_store_history_open_seq(r, 0, &hc), LQ_STORE_OK);
+	assert_int_equal(collect_history(hc, e, 16), 5);
+	assert_int_equal(e[0].seq, 8);
+	assert_int_equal(e[4].seq, 12);
+	assert_int_equal(lq_store_history_open_time(r, 0, &hc), LQ_STORE_OK);
+	assert_int_equal(collect_history(hc, e, 16), 5);
+	assert_int_equal(e[0].seq, 8);
+	lq_store_read_end(r);
+	/* a batch larger than the limit keeps its newest entries */
+	{
+		struct lq_binding_change batch[8];
+
+		for (unsigned i = 0; i < 8; i++) {
+			batch[i].op = LQ_CHANGE_UPSERT;
+			batch[i].binding = v4(20 + i, "m", NULL, NULL);
+		}
+		assert_int_equal(lq_store_apply(f->store, batch, 8, 2000, NULL), LQ_STORE_OK);
+	}
+	assert_int_equal(lq_store_read_begin(f->store, &r), LQ_STORE_OK);
+	assert_int_equal(lq_store_history_bounds(r, &hb), LQ_STORE_OK);
+	assert_int_equal(hb.count, 5);
+	assert_int_equal(hb.oldest_seq, 16);
+	assert_int_equal(hb.newest_seq, 20);
+	lq_store_read_end(r);
+	check_consistency(f->store);
+}
+
+static void test_source_position(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_binding good = v4(1, "m", NULL, NULL);
+	struct lq_binding_change batch[2] = { { .op = LQ_CHANGE_UPSERT, .binding = good } };
+	struct lq_store_source_pos pos = { .name = "kea4", .data = text("inode=7 offset=100") };
+	uint8_t buf[LQ_STORE_SOURCE_POS_MAX];
+	size_t len = 0;
+
+	assert_int_equal(lq_store_source_pos_get(s, "kea4", buf, sizeof(buf), &len), 0);
+	assert_int_equal(lq_store_apply(s, batch, 1, 10, &pos), LQ_STORE_OK);
+	assert_int_equal(lq_store_source_pos_get(s, "kea4", buf, sizeof(buf), &len), 1);
+	assert_int_equal(len, 18);
+	assert_memory_equal(buf, "inode=7 offset=100", 18);
+
+	/* a batch that fails part way stores neither its changes nor its position */
+	batch[0].binding = v4(2, "m", NULL, NULL);
+	batch[1].op = LQ_CHANGE_UPSERT;
+	batch[1].binding = v4(3, "m", NULL, NULL);
+	batch[1].binding.key.family = 9;
+	pos.data = text("inode=7 offset=200");
+	assert_int_equal(lq_store_apply(s, batch, 2, 20, &pos), LQ_STORE_ERR_INVALID);
+	assert_int_equal(lq_store_source_pos_get(s, "kea4", buf, sizeof(buf), &len), 1);
+	assert_memory_equal(buf, "inode=7 offset=100", 18);
+	assert_int_equal(all_of(s, 4), BIT(1));
+
+	/* a position may advance without changes; sources are separate */
+	assert_int_equal(lq_store_apply(s, NULL, 0, 30, &pos), LQ_STORE_OK);
+	assert_int_equal(lq_store_source_pos_get(s, "kea4", buf, sizeof(buf), &len), 1);
+	assert_memory_equal(buf, "inode=7 offset=200", 18);
+	assert_int_equal(lq_store_source_pos_get(s, "kea6", buf, sizeof(buf), &len), 0);
+	/* a small buffer gets a prefix and the full length */
+	assert_int_equal(lq_store_source_pos_get(s, "kea4", buf, 4, &len), 1);
+	assert_int_equal(len, 18);
+
+	/* bad positions */
+	{
+		uint8_t big[LQ_STORE_SOURCE_POS_MAX + 1] = { 0 };
+		struct lq_store_source_pos bad = { .name = "", .data = text("x") };
+
+		assert_int_equal(lq_store_apply(s, NULL, 0, 30, &bad), LQ_STORE_ERR_INVALID);
+		bad.name = "kea4";
+		bad.data = (lq_bytes){ big, sizeof(big) };
+		assert_int_equal(lq_store_apply(s, NULL, 0, 30, &bad), LQ_STORE_ERR_INVALID);
+	}
+	reopen(f, NULL);
+	assert_int_equal(lq_store_source_pos_get(f->store, "kea4", buf, sizeof(buf), &len), 1);
+	assert_memory_equal(buf, "inode=7 offset=200", 18);
+}
+
+static void test_reopen_keeps_everything(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_binding b = v4(1, "mac-1", "cid-1", "rem");
+	struct lq_binding p = v6(2, LQ_LEASE_PD, ip6(0x2001, 0xdb8, 0x8000, 0x1200, 0), 56, "duid");
+	struct lq_store_reader *r;
+	struct lq_store_stats st;
+	struct lq_binding out;
+	lq_ip6 inside = ip6(0x2001, 0xdb8, 0x8000, 0x1201, 1);
+
+	b.hostname = text("host");
+	upsert(f->store, &b, 77);
+	upsert(f->store, &p, 78);
+	reopen(f, NULL);
+	assert_int_equal(by_value(f->store, 4, LQ_STORE_BY_CLIENT_ID, "cid-1"), BIT(1));
+	assert_int_equal(by_value(f->store, 6, LQ_STORE_BY_CLIENT_ID, "duid"), BIT(2));
+	assert_int_equal(lq_store_read_begin(f->store, &r), LQ_STORE_OK);
+	assert_int_equal(lq_store_get(r, &b.key, &out, NULL), 1);
+	assert_int_equal(out.hostname.len, 4);
+	assert_memory_equal(out.hostname.data, "host", 4);
+	assert_int_equal(lq_store_find_containing(r, &inside, &out, NULL), 1);
+	assert_int_equal(out.iaid, 2);
+	assert_int_equal(lq_store_stats(r, &st), LQ_STORE_OK);
+	assert_int_equal(st.bindings4, 1);
+	assert_int_equal(st.bindings6, 1);
+	assert_int_equal(st.history_entries, 2);
+	assert_true(st.bytes_used > 0);
+	/* reset and renew give a fresh snapshot */
+	lq_store_read_reset(r);
+	delete(f->store, &b.key, 80);
+	assert_int_equal(lq_store_read_renew(r), LQ_STORE_OK);
+	assert_int_equal(lq_store_get(r, &b.key, &out, NULL), 0);
+	lq_store_read_end(r);
+
+	/* read-only: reads work, writes are refused */
+	{
+		struct lq_store_options ro = { .read_only = true };
+
+		reopen(f, &ro);
+		assert_int_equal(by_value(f->store, 6, LQ_STORE_BY_CLIENT_ID, "duid"), BIT(2));
+		assert_int_equal(lq_store_apply(f->store, NULL, 0, 1, NULL), LQ_STORE_ERR_READONLY);
+		reopen(f, NULL);
+	}
+}
+
+static void test_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = NULL;
+	struct lq_store_options ro = { .read_only = true };
+	struct lq_binding b = v4(1, "m", NULL, NULL);
+	struct lq_binding_change c = { .op = 7, .binding = b };
+	char missing[96];
+
+	snprintf(missing, sizeof(missing), "%s/absent", f->dir);
+	assert_int_equal(lq_store_open(&s, missing, &ro), LQ_STORE_ERR_NOT_FOUND);
+	assert_null(s);
+	assert_int_equal(lq_store_apply(f->store, &c, 1, 1, NULL), LQ_STORE_ERR_INVALID);
+	c.op = LQ_CHANGE_UPSERT;
+	c.binding.hwaddr = text("0123456789abcdefX");    /* 17 > LQ_BINDING_MAX_HWADDR */
+	assert_int_equal(lq_store_apply(f->store, &c, 1, 1, NULL), LQ_STORE_ERR_INVALID);
+	assert_int_equal(all_of(f->store, 4), 0);
+	assert_string_equal(lq_store_strerror(LQ_STORE_ERR_FULL), "store map size reached");
+	/* a fresh store opened in a directory that does not exist yet */
+	assert_int_equal(lq_store_open(&s, missing, NULL), LQ_STORE_OK);
+	lq_store_close(s);
+}
+
+/* ---- kill -9 ---- */
+
+#define KILL_KEYS 200
+#define KILL_BATCH 16
+#define KILL_ROUNDS 20
+
+/* The bytes of one generated change (stable storage for its views). */
+struct gen_change {
+	char mac[8];
+	char cid[16];
+	char remote[16];
+	char host[16];
+};
+
+static void gen_key(unsigned idx, struct lq_binding_key *key)
+{
+	if (idx % 8 == 0) {
+		lq_ip6 a = ip6(0x2001, 0xdb8, 0x8000, (uint16_t)(idx << 8), 0);
+
+		lq_binding_key_v6(key, &a, 56);
+	} else if (idx % 8 == 1) {
+		lq_ip6 a = ip6(0x2001, 0xdb8, 1, 0, (uint16_t)idx);
+
+		lq_binding_key_v6(key, &a, 128);
+	} else {
+		lq_ip4 a = { { 10, 1, (uint8_t)(idx >> 8), (uint8_t)idx } };
+
+		lq_binding_key_v4(key, &a);
+	}
+}
+
+/* Change j of batch n: deterministic, so the test can replay the batches the
+ * store says it has applied. */
+static void gen_change(unsigned n, unsigned j, struct lq_binding_change *c, struct gen_change *g,
+		       unsigned *idx_out)
+{
+	unsigned idx = (n * 37u + j * 101u) % KILL_KEYS;
+	struct lq_binding *b = &c->binding;
+
+	memset(c, 0, sizeof(*c));
+	*idx_out = idx;
+	gen_key(idx, &b->key);
+	c->op = (n + j) % 5 == 0 ? LQ_CHANGE_DELETE : LQ_CHANGE_UPSERT;
+	snprintf(g->mac, sizeof(g->mac), "m%u", n % 13);
+	snprintf(g->cid, sizeof(g->cid), "c%u", (n + idx) % 17);
+	snprintf(g->remote, sizeof(g->remote), "r%u", n % 7);
+	snprintf(g->host, sizeof(g->host), "h%u.%u", n, j);
+	b->type = b->key.family == 4 ? LQ_LEASE_V4 : b->key.prefix_len == 128 ? LQ_LEASE_NA : LQ_LEASE_PD;
+	b->state = LQ_STATE_ACTIVE;
+	b->hwaddr = text(g->mac);
+	b->client_id = text(g->cid);
+	b->remote_id = text(n % 3 ? g->remote : NULL);
+	b->hostname = text(g->host);
+	b->subnet_id = n % 4;
+	b->has_vpn = n % 6 == 0;
+	b->vpn_id = text(b->has_vpn ? "vpn" : NULL);
+	b->cltt = 1000 + n;
+	b->expire = 5000 + n;
+	if (idx % 3 == 0)
+		set_link4(b, (uint8_t)(n % 5));
+}
+
+static void run_writer_forever(const char *dir)
+{
+	struct lq_store_options o = { .history_limit = 300, .no_sync = true };
+	struct lq_store *s;
+	uint8_t buf[8];
+	size_t len = 0;
+	unsigned n = 0;
+
+	if (lq_store_open(&s, dir, &o) != LQ_STORE_OK)
+		_exit(2);
+	if (lq_store_source_pos_get(s, "gen", buf, sizeof(buf), &len) == 1 && len == 8)
+		n = (unsigned)lq_store_get_u64(buf);
+	for (;;) {
+		struct lq_binding_change batch[KILL_BATCH];
+		struct gen_change g[KILL_BATCH] = { 0 };
+		struct lq_store_source_pos pos = { .name = "gen", .data = { buf, 8 } };
+		unsigned idx;
+
+		n++;
+		for (unsigned j = 0; j < KILL_BATCH; j++)
+			gen_change(n, j, &batch[j], &g[j], &idx);
+		lq_store_put_u64(buf, n);
+		if (lq_store_apply(s, batch, KILL_BATCH, 1000 + n, &pos) != LQ_STORE_OK)
+			_exit(3);
+	}
+}
+
+/* Replay batches 1..n: which batch/change last touched each key, and
+ * whether it is present. */
+struct model_slot {
+	bool present;
+	unsigned n;
+	unsigned j;
+};
+
+static void replay(unsigned batches, struct model_slot model[KILL_KEYS])
+{
+	memset(model, 0, sizeof(struct model_slot) * KILL_KEYS);
+	for (unsigned n = 1; n <= batches; n++) {
+		for (unsigned j = 0; j < KILL_BATCH; j++) {
+			struct lq_binding_change c;
+			struct gen_change g = { 0 };
+			unsigned idx;
+
+			gen_change(n, j, &c, &g, &idx);
+			model[idx].present = c.op == LQ_CHANGE_UPSERT;
+			model[idx].n = n;
+			model[idx].j = j;
+		}
+	}
+}
+
+static void assert_bytes_same(lq_bytes a, lq_bytes b)
+{
+	assert_int_equal(a.len, b.len);
+	assert_true((a.data == NULL) == (b.data == NULL));
+	if (a.len)
+		assert_memory_equal(a.data, b.data, a.len);
+}
+
+static void check_against_model(struct lq_store *s, unsigned batches)
+{
+	struct model_slot model[KILL_KEYS];
+	struct lq_store_reader *r;
+	struct lq_store_history_bounds hb;
+
+	replay(batches, model);
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+	for (unsigned idx = 0; idx < KILL_KEYS; idx++) {
+		struct lq_binding_key key;
+		struct lq_binding got;
+		int64_t changed;
+
+		gen_key(idx, &key);
+		assert_int_equal(lq_store_get(r, &key, &got, &changed), model[idx].present ? 1 : 0);
+		if (model[idx].present) {
+			struct lq_binding_change want;
+			struct gen_change g = { 0 };
+			unsigned ignored;
+
+			gen_change(model[idx].n, model[idx].j, &want, &g, &ignored);
+			assert_true(changed == 1000 + (int64_t)model[idx].n);
+			assert_bytes_same(got.hostname, want.binding.hostname);
+			assert_bytes_same(got.hwaddr, want.binding.hwaddr);
+			assert_bytes_same(got.client_id, want.binding.client_id);
+			assert_bytes_same(got.remote_id, want.binding.remote_id);
+			assert_int_equal(got.subnet_id, want.binding.subnet_id);
+			assert_int_equal(got.has_vpn, want.binding.has_vpn);
+		}
+	}
+	assert_int_equal(lq_store_history_bounds(r, &hb), LQ_STORE_OK);
+	assert_int_equal(hb.next_seq, (uint64_t)batches * KILL_BATCH + 1);
+	lq_store_read_end(r);
+}
+
+static unsigned stored_batches(struct lq_store *s)
+{
+	uint8_t buf[8];
+	size_t len = 0;
+	int rc = lq_store_source_pos_get(s, "gen", buf, sizeof(buf), &len);
+
+	if (rc == 0)
+		return 0;
+	assert_int_equal(rc, 1);
+	assert_int_equal(len, 8);
+	return (unsigned)lq_store_get_u64(buf);
+}
+
+/* xorshift32: kill moments need no more than this */
+static uint32_t next_random(uint32_t *state)
+{
+	uint32_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return x;
+}
+
+static void test_kill9_consistency(void **state)
+{
+	struct fixture *f = *state;
+	unsigned last = 0;
+
+	lq_store_close(f->store);      /* no environment open across fork */
+	f->store = NULL;
+	uint32_t random_state = (uint32_t)getpid() | 1u;
+
+	for (int round = 0; round < KILL_ROUNDS; round++) {
+		int status;
+		pid_t pid = fork();
+		struct timespec wait = { 0, (long)(2 + next_random(&random_state) % 40) * 1000000L };
+		unsigned batches;
+
+		assert_true(pid >= 0);
+		if (pid == 0)
+			run_writer_forever(f->dir);
+		if (round == KILL_ROUNDS - 1)
+			wait.tv_nsec = 200000000L;    /* make sure something got written */
+		nanosleep(&wait, NULL);
+		assert_int_equal(kill(pid, SIGKILL), 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+		assert_int_equal(lq_store_open(&f->store, f->dir, NULL), LQ_STORE_OK);
+		batches = stored_batches(f->store);
+		assert_true(batches >= last);
+		last = batches;
+		check_consistency(f->store);
+		check_against_model(f->store, batches);
+		lq_store_close(f->store);
+		f->store = NULL;
+	}
+	print_message("kill -9: %u batches survived %d kills\n", last, KILL_ROUNDS);
+	assert_true(last > 0);
+	assert_int_equal(lq_store_open(&f->store, f->dir, NULL), LQ_STORE_OK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_v4_indexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_v6_indexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_htype_and_vpn_qualifiers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_time_qualifiers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_and_containment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_isolation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_pruning, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_source_position, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reopen_keeps_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kill9_consistency, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
