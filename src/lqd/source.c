@@ -192,41 +192,63 @@ static void on_warn(void *ctx, const char *path, uint64_t line_no, const char *w
 	lqd_log(LQD_LOG_WARNING, "%s:%llu: %s", path, (unsigned long long)line_no, what);
 }
 
+/* The family a lease file holds when the configuration does not say: the
+ * last 4 or 6 in its file name (kea-leases6.csv, dhcpd6.leases), else 4. */
+static int family_from_file_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	int family = 4;
+
+	for (const char *p = base != NULL ? base + 1 : path; *p != '\0'; p++) {
+		if (*p == '4' || *p == '6')
+			family = *p - '0';
+	}
+	return family;
+}
+
 /* After a full load: delete what the source no longer has. */
 static int sweep(struct lqd_source *s)
 {
 	struct lq_store_reader *r;
 	struct lq_store_cursor *cur;
-	struct lq_store_filter f = {.family = (uint8_t)s->family, .by = LQ_STORE_BY_ALL};
 	struct lq_binding b;
 	uint64_t removed = 0;
 
-	if (s->family == 0 || lq_store_read_begin(s->d->store, &r) < 0)
-		return -1;
-	if (lq_store_cursor_open(r, &f, &cur) < 0) {
+	if (s->family == 0)
+		s->family = family_from_file_name(s->cfg->path);
+	struct lq_store_filter f = {.family = (uint8_t)s->family, .by = LQ_STORE_BY_ALL};
+	int rc = lq_store_read_begin(s->d->store, &r);
+	if (rc < 0)
+		goto store_failed;
+	rc = lq_store_cursor_open(r, &f, &cur);
+	if (rc < 0) {
 		lq_store_read_end(r);
-		return -1;
+		goto store_failed;
 	}
-	int rc;
 	while ((rc = lq_store_cursor_next(cur, &b)) == 1) {
 		if (lqd_keyset_has(&s->seen, &b.key))
 			continue;
 		struct lq_binding_change c = {.op = LQ_CHANGE_DELETE};
 		c.binding.key = b.key;
 		if (lq_change_batch_add(&s->batch, &c) < 0) {
-			rc = -1;
+			rc = LQ_STORE_ERR_NOMEM;
 			break;
 		}
 		removed++;
 	}
 	lq_store_cursor_close(cur);
 	lq_store_read_end(r);
-	if (rc < 0 || flush_batch(s) < 0)
+	if (rc < 0)
+		goto store_failed;
+	if (flush_batch(s) < 0)
 		return -1;
 	if (removed > 0)
 		lqd_log(LQD_LOG_INFO, "%s: removed %llu bindings the source no longer has", s->cfg->path,
 			(unsigned long long)removed);
 	return 0;
+store_failed:
+	lqd_log(LQD_LOG_ERROR, "%s: reading the store for stale bindings: %s", s->cfg->path, lq_store_strerror(rc));
+	return -1;
 }
 
 int lqd_source_poll(struct lqd_source *s)
@@ -313,7 +335,7 @@ static int source_open_parser(struct lqd_source *s)
 		if (s->kea == NULL)
 			return -1;
 		lq_kea_csv_init(s->kea);
-		s->family = s->cfg->family;
+		s->family = s->cfg->family;    /* else the file's header or first lease tells */
 		return 0;
 	}
 	s->dhcpd = malloc(sizeof(*s->dhcpd));
@@ -321,7 +343,7 @@ static int source_open_parser(struct lqd_source *s)
 		return -1;
 	s->family = s->cfg->family;
 	if (s->family == 0)
-		s->family = strstr(s->cfg->path, "6") != NULL ? 6 : 4;
+		s->family = family_from_file_name(s->cfg->path);
 	return lq_dhcpd_leases_init(s->dhcpd, s->family) == LQ_OK ? 0 : -1;
 }
 

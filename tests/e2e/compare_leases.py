@@ -55,12 +55,14 @@ def norm_hex(s):
     return s.lower() if s else None
 
 
-def kea_circuit_id_v4(row):
+def kea_isc_context(row):
     ctx = unescape(row.get("user_context") or "")
-    if not ctx:
-        return None
-    isc = json.loads(ctx).get("ISC", {})
-    rai = isc.get("relay-agent-info")
+    return json.loads(ctx).get("ISC", {}) if ctx else {}
+
+
+def kea_suboption_v4(row, wanted):
+    """Sub-option `wanted` of the option 82 Kea kept (1 circuit-id, 2 remote-id)."""
+    rai = kea_isc_context(row).get("relay-agent-info")
     if isinstance(rai, dict):
         rai = rai.get("sub-options")
     if not rai:
@@ -69,10 +71,19 @@ def kea_circuit_id_v4(row):
     i = 0
     while i + 2 <= len(raw):
         code, n = raw[i], raw[i + 1]
-        if code == 1:
+        if code == wanted:
             return ":".join("%02x" % b for b in raw[i + 2:i + 2 + n])
         i += 2 + n
     return None
+
+
+def kea_relay_v6(row, field):
+    """The link or peer address of the relay closest to the client."""
+    relays = kea_isc_context(row).get("relays") or kea_isc_context(row).get("relay-info") or []
+    if not relays:
+        return None
+    inner = max(relays, key=lambda r: r.get("hop", 0))
+    return inner.get(field)
 
 
 def compare_kea(lqd, expected, family):
@@ -92,12 +103,15 @@ def compare_kea(lqd, expected, family):
         }
         if family == 4:
             want["client_id"] = norm_hex(row.get("client_id"))
-            want["circuit_id"] = kea_circuit_id_v4(row)
+            want["circuit_id"] = kea_suboption_v4(row, 1)
+            want["remote_id"] = kea_suboption_v4(row, 2)
         else:
             want["client_id"] = norm_hex(row.get("duid"))
             want["iaid"] = int(row["iaid"])
             want["preferred_lifetime"] = int(row["pref_lifetime"])
             want["type"] = {"0": "IA_NA", "1": "IA_TA", "2": "IA_PD"}[row["lease_type"]]
+            want["link_address"] = kea_relay_v6(row, "link")
+            want["relay_peer"] = kea_relay_v6(row, "peer")
         for field, value in want.items():
             if b.get(field) != value:
                 problems.append("%s: %s is %r in lqd, %r in the lease file" % (key, field, b.get(field), value))

@@ -23,9 +23,9 @@ cleanup() {
 	ip netns del "$cli" 2>/dev/null
 	if [ "$fail" -ne 0 ]; then
 		echo "--- lqd log"; tail -30 "$tmp/lqd.log"
-		echo "--- kea logs"; tail -5 "$tmp"/kea*.log
+		echo "--- kea logs"; tail -n 5 "$tmp"/kea*.log "$tmp"/kea*.out "$tmp"/perf*.log
 	fi
-	rm -rf "$tmp"
+	if [ -n "${LQ_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 
@@ -43,9 +43,17 @@ ip -n "$cli" addr add 192.0.2.2/24 dev "${ns}b"
 ip -n "$cli" addr add 10.0.0.1/16 dev "${ns}b"
 ip -n "$cli" addr add 2001:db8:1::2/64 dev "${ns}b" nodad
 for n in "$srv" "$cli"; do ip -n "$n" link set lo up; done
+# no duplicate address detection: Kea binds the link-local address at once
+ip netns exec "$srv" sysctl -qw "net.ipv6.conf.${ns}a.accept_dad=0"
+ip netns exec "$cli" sysctl -qw "net.ipv6.conf.${ns}b.accept_dad=0"
 ip -n "$srv" link set "${ns}a" up
 ip -n "$cli" link set "${ns}b" up
 ip -n "$srv" route add 10.0.0.0/16 via 192.0.2.2
+for _ in $(seq 50); do
+	ip -n "$srv" -6 addr show dev "${ns}a" scope link | grep -q 'inet6 fe80' &&
+		! ip -n "$srv" -6 addr show dev "${ns}a" | grep -q tentative && break
+	sleep 0.1
+done
 
 cat >"$tmp/kea4.conf" <<CONF
 // Kea DHCPv4 for the lq end-to-end test (comments are Kea's own syntax)
