@@ -125,6 +125,29 @@ if [ -x build/tests/lq-samples ]; then
 	record "interop/lq-decode" $rc "$(grep -c '^ok ' "$log")"
 fi
 
+# 6. lqd end to end: real files and the control socket, then real Kea and
+# ISC dhcpd servers in network namespaces (root) writing the lease files
+# lqd follows. Each prints one "ok"/"not ok" line per check.
+e2e() {  # e2e NAME COMMAND...
+	local name=$1 log
+	shift
+	log=$(logfile "e2e/$name")
+	timeout 300 "$@" >"$log" 2>&1
+	local rc=$?
+	grep '^not ok' "$log" | head -20
+	[ $rc -ne 0 ] && tail -30 "$log"
+	record "e2e/$name" $rc "$(grep -c '^ok ' "$log")"
+}
+if [ -x build/lqd ]; then
+	e2e lqd-sources python3 tests/e2e/lqd_sources.py build
+	if [ "$(id -u)" = 0 ]; then
+		e2e kea-follow bash tests/e2e/kea_follow.sh build
+	else
+		echo "e2e: the Kea and dhcpd tests need root for network namespaces (run make check as root)"
+		record "e2e/root-needed" 1
+	fi
+fi
+
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed: ${failures[*]}"
 fi

@@ -106,6 +106,10 @@ void lq_binding_key_v4(struct lq_binding_key *key, const lq_ip4 *addr);
 void lq_binding_key_v6(struct lq_binding_key *key, const lq_ip6 *addr, uint8_t prefix_len);
 /* The IPv4 address of a family-4 key. */
 lq_ip4 lq_binding_key_ip4(const struct lq_binding_key *key);
+/* The key as text for messages and logs: "192.0.2.1", "2001:db8::1" or
+ * "2001:db8:8000::/56". Always NUL-terminates; returns buf. */
+#define LQ_BINDING_KEY_TEXT_MAX 48
+const char *lq_binding_key_format(const struct lq_binding_key *key, char *buf, size_t cap);
 
 /* Fill circuit_id, remote_id and relay_id from relay_info, so that every
  * source derives them the same way; for v6 also relay_peer (innermost relay's

@@ -1,6 +1,8 @@
 /* binding.c - helpers of the binding model: keys, names, and deriving the
  * relay identifiers (circuit-id, remote-id, relay-id) from the relay agent
  * information as received, the same way for every lease source. */
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lq/binding.h"
@@ -31,6 +33,23 @@ lq_ip4 lq_binding_key_ip4(const struct lq_binding_key *key)
 
 	memcpy(a.b, key->addr.b + 12, 4);
 	return a;
+}
+
+const char *lq_binding_key_format(const struct lq_binding_key *key, char *buf, size_t cap)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (cap == 0)
+		return buf;
+	if (key->family == 4)
+		inet_ntop(AF_INET, key->addr.b + 12, addr, sizeof(addr));
+	else
+		inet_ntop(AF_INET6, key->addr.b, addr, sizeof(addr));
+	if (key->family == 6 && key->prefix_len != 128)
+		snprintf(buf, cap, "%s/%u", addr, key->prefix_len);
+	else
+		snprintf(buf, cap, "%s", addr);
+	return buf;
 }
 
 const char *lq_binding_state_name(uint8_t state)

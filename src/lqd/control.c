@@ -109,15 +109,16 @@ static json_t *cmd_write(struct lqd *d, const json_t *req, bool must_exist)
 	int exists = binding_exists(d, &c.binding.key);
 	if (exists < 0)
 		return error_reply("store: %s", lq_store_strerror(exists));
+	char key_text[LQ_BINDING_KEY_TEXT_MAX];
+	lq_binding_key_format(&c.binding.key, key_text, sizeof(key_text));
 	if (exists && !must_exist)
-		return error_reply("%s", "binding exists (use update)");
+		return error_reply("a binding for %s exists (use update)", key_text);
 	if (!exists && must_exist)
-		return error_reply("%s", "no such binding (use add)");
+		return error_reply("no binding for %s (use add)", key_text);
 	int rc = store_one(d, &c);
 	if (rc < 0)
 		return error_reply("store: %s", lq_store_strerror(rc));
-	lqd_log(LQD_LOG_INFO, "control: %s %s", must_exist ? "updated" : "added",
-		json_string_value(json_object_get(obj, json_object_get(obj, "address") ? "address" : "prefix")));
+	lqd_log(LQD_LOG_INFO, "control: %s %s", must_exist ? "updated" : "added", key_text);
 	return ok_reply();
 }
 
@@ -131,11 +132,14 @@ static json_t *cmd_delete(struct lqd *d, const json_t *req)
 	int exists = binding_exists(d, &c.binding.key);
 	if (exists < 0)
 		return error_reply("store: %s", lq_store_strerror(exists));
+	char key_text[LQ_BINDING_KEY_TEXT_MAX];
+	lq_binding_key_format(&c.binding.key, key_text, sizeof(key_text));
 	if (!exists)
-		return error_reply("%s", "no such binding");
+		return error_reply("no binding for %s", key_text);
 	int rc = store_one(d, &c);
 	if (rc < 0)
 		return error_reply("store: %s", lq_store_strerror(rc));
+	lqd_log(LQD_LOG_INFO, "control: deleted %s", key_text);
 	return ok_reply();
 }
 
@@ -160,7 +164,9 @@ static json_t *cmd_get(struct lqd *d, const json_t *req)
 		json_object_set_new(jb, "changed_at", json_integer(changed));
 		json_object_set_new(reply, "binding", jb);
 	} else {
-		reply = error_reply("%s", rc == 0 ? "no such binding" : lq_store_strerror(rc));
+		char key_text[LQ_BINDING_KEY_TEXT_MAX];
+		reply = rc == 0 ? error_reply("no binding for %s", lq_binding_key_format(&key, key_text, sizeof(key_text)))
+				: error_reply("store: %s", lq_store_strerror(rc));
 	}
 	lq_store_read_end(r);
 	return reply;

@@ -33,6 +33,16 @@ static void test_keys_and_names(void **state)
 	assert_int_equal(lq_binding_state_from_name("transitioning"), LQ_STATE_TRANSITIONING);
 	assert_int_equal(lq_binding_state_from_name("bogus"), -1);
 	assert_string_equal(lq_lease_type_name(LQ_LEASE_PD), "IA_PD");
+
+	char text[LQ_BINDING_KEY_TEXT_MAX];
+	assert_string_equal(lq_binding_key_format(&k, text, sizeof(text)), "10.0.0.5");
+	lq_ip6 p6 = {{0x20, 0x01, 0x0d, 0xb8, 0x80}};
+	lq_binding_key_v6(&k, &p6, 56);
+	assert_string_equal(lq_binding_key_format(&k, text, sizeof(text)), "2001:db8:8000::/56");
+	lq_binding_key_v6(&k, &p6, 128);
+	assert_string_equal(lq_binding_key_format(&k, text, sizeof(text)), "2001:db8:8000::");
+	char small[6];
+	assert_string_equal(lq_binding_key_format(&k, small, sizeof(small)), "2001:");
 }
 
 static void test_relay_ids_v4(void **state)
