@@ -2,7 +2,9 @@
 # demo.sh - `make demo`: shows what lq does today. The wire layer encodes a
 # sample of every leasequery message of both families, decodes it back and
 # prints it as text and JSON; `lq decode` reads one back from hex, and a
-# framed TCP stream of bulk messages is split into its messages.
+# framed TCP stream of bulk messages is split into its messages. Then lqd
+# loads the bundled Kea lease files into its store, follows a line appended
+# to one, and takes a binding pushed through its control socket.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -28,5 +30,44 @@ echo
 echo "### 4. A malformed message gets a specific error, never a crash"
 echo "\$ lq decode -6 0e000101000100"
 "$BUILD"/lq decode -6 0e000101000100 || true
+
+echo
+echo "### 5. lqd follows Kea lease files into its binding store"
+cp tests/data/kea/kea-2.2-perfdhcp-leases4.csv "$tmp/leases4.csv"
+cp tests/data/kea/kea-2.2-perfdhcp-leases6.csv "$tmp/leases6.csv"
+cat >"$tmp/lqd.conf" <<CONF
+{
+  // the demo's lqd: two Kea lease files and a control socket
+  "store": { "path": "$tmp/store" },
+  "sources": [ { "type": "kea-csv", "path": "$tmp/leases4.csv" },
+               { "type": "kea-csv", "path": "$tmp/leases6.csv" } ],
+  "subnets4": [ { "subnet": "10.0.0.0/16" } ],
+  "subnets6": [ { "subnet": "2001:db8:1::/64" } ],
+  "control-socket": "$tmp/lqd.sock"
+}
+CONF
+"$BUILD"/lqd -c "$tmp/lqd.conf" >"$tmp/lqd.log" 2>&1 &
+lqd_pid=$!
+trap 'kill $lqd_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+ctl() { python3 tests/e2e/lqctl.py "$tmp/lqd.sock" "$1"; }
+for _ in $(seq 50); do ctl '{"command":"status"}' >/dev/null 2>&1 && break; sleep 0.1; done
+sed 's/^[^ ]* /  /' "$tmp/lqd.log"
+echo "\$ lqctl status"
+ctl '{"command":"status"}' | python3 -m json.tool | sed -n '/"sources"/,/"store"/p' | head -24
+first=$(sed -n 2p "$tmp/leases4.csv" | cut -d, -f1)
+echo "\$ lqctl get $first"
+ctl "{\"command\":\"get\",\"address\":\"$first\"}"
+echo "# Kea appends a renewal of $first; lqd follows it at once"
+sed -n 2p "$tmp/leases4.csv" | awk -F, -v OFS=, '{ $5 = $5 + 3600; print }' >>"$tmp/leases4.csv"
+sleep 0.3
+ctl "{\"command\":\"get\",\"address\":\"$first\"}"
+echo "# a binding pushed through the control socket, then asked for by an address inside its prefix"
+ctl '{"command":"add","binding":{"prefix":"2001:db8:8000:1200::/56","type":"IA_PD","state":"active","client_id":"00:01:00:01:2a:3b:4c:5d:00:0c:01:02:03:04","iaid":1,"valid_lifetime":4000,"expire":2000000000}}'
+ctl '{"command":"get","address":"2001:db8:8000:1234::1"}'
+echo "# a bad request gets a specific error"
+ctl '{"command":"add","binding":{"address":"10.0.0.300"}}' || true
+kill $lqd_pid
+wait $lqd_pid 2>/dev/null || true
+
 echo
 echo "demo finished"

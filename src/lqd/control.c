@@ -1,7 +1,8 @@
 /* control.c - lqd's control socket: a Unix stream socket taking one JSON
  * request per line and answering each with one JSON line.
  *
- *   {"command":"add","binding":{...}}      new binding (error if it exists)
+ *   {"command":"add","binding":{...}}      new binding (error if it exists); cltt
+ *                                          and state_since default to now
  *   {"command":"update","binding":{...}}   replace a binding (error if absent)
  *   {"command":"delete","address":"A"}     remove (error if absent); "prefix" for v6 PD
  *   {"command":"get","address":"A"}        one binding ("address" in a v6 delegated
@@ -106,6 +107,10 @@ static json_t *cmd_write(struct lqd *d, const json_t *req, bool must_exist)
 		return error_reply("%s", "\"binding\" is required");
 	if (lq_binding_from_json(obj, &c.binding, scratch, sizeof(scratch), err, sizeof(err)) < 0)
 		return error_reply("binding.%s", err);
+	if (c.binding.cltt == 0)       /* absent: the client transacted now */
+		c.binding.cltt = time(NULL);
+	if (c.binding.state_since == 0)
+		c.binding.state_since = c.binding.cltt;
 	int exists = binding_exists(d, &c.binding.key);
 	if (exists < 0)
 		return error_reply("store: %s", lq_store_strerror(exists));
