@@ -149,6 +149,29 @@ def test_load_follow_bad_lines(build, tmp):
     check(rc == 0, "after kill -9 and restart lqd equals the v4 file")
     hist = lqd.req({"command": "status"})["store"]["history_entries"]
 
+    # kill -9 in the middle of ingesting 20000 appended lines: after the
+    # restart every line is applied exactly once (one history entry each)
+    n4 = lqd.req({"command": "status"})["store"]["bindings4"]
+    # (Python writes in 8 KiB blocks: lqd sees lines cut in the middle, too)
+    with open(leases4, "a") as f:
+        for i in range(20000):
+            f.write(kea_v4_line("10.9.%d.%d" % (i // 250, i % 250 + 1), "02:00:00:09:%02x:%02x" % (i >> 8, i & 255),
+                                2000000000))
+            if i == 10000:
+                time.sleep(0.01)
+                lqd.stop(signal.SIGKILL)
+    size = os.path.getsize(leases4)
+    lqd.start()
+    lqd.wait_for(lambda: [s for s in lqd.req({"command": "status"})["sources"] if s["path"] == leases4][0]["offset"]
+                 == size, 20)
+    st = lqd.req({"command": "status"})["store"]
+    check(st["bindings4"] == n4 + 20000, "kill -9 mid-ingestion: all 20000 appended leases are there (%d)"
+          % (st["bindings4"] - n4))
+    check(st["history_entries"] == hist + 20000,
+          "kill -9 mid-ingestion: each line applied exactly once (%d history entries for 20000 lines)"
+          % (st["history_entries"] - hist))
+    hist = st["history_entries"]
+
     # the file replaced while lqd is down (a new inode): full reload, stale bindings go
     lqd.stop()
     with open(leases4 + ".new", "w") as f:
