@@ -38,8 +38,13 @@
  *   subnets6         as subnets4, plus "pd-pools": [{"prefix":
  *                    "2001:db8:8000::/33", "delegated-len": 56}] (or Kea's
  *                    "prefix": "2001:db8:8000::", "prefix-len": 33).
- *   requesters       ["127.0.0.0/8", "::1/128", "192.0.2.7"]: who may query.
+ *   requesters       ["127.0.0.0/8", "::1/128", "192.0.2.7", {"prefix":
+ *                    "10.0.0.0/8", "query-types": ["by-ip", "by-address"]}]:
+ *                    who may query, and (object form) which query types;
+ *                    the first entry containing the requestor decides.
  *                    Absent: loopback only (127.0.0.0/8 and ::1/128).
+ *   refused-queries  "not-allowed" (default: answer with status NotAllowed
+ *                    where the protocol has one) or "drop" (discard).
  *   tls              {"mode": "off" | "optional" | "required", "cert", "key",
  *                    "ca"}: mode defaults to off; any other mode needs all
  *                    three files (certificates are verified both ways).
@@ -84,7 +89,32 @@ struct lq_config_prefix {
 	unsigned len;
 	lq_ip4 v4;              /* when family == 4 */
 	lq_ip6 v6;              /* when family == 6 */
+	uint32_t query_types;   /* requesters: bits of enum lq_query_kind; 0 = all */
 };
+
+/* Every kind of query of the protocol family, for per-type access rules.
+ * Names (config "query-types"): by-ip, by-mac, by-client-id, by-remote-id,
+ * by-relay-id, all-addresses, active (DHCPv4); by-address, by-client-id,
+ * by-relay-id, by-link-address, by-remote-id, active (DHCPv6). */
+enum lq_query_kind {
+	LQ_QUERY_KIND_NONE = 0,
+	LQ_QUERY_V4_BY_IP,
+	LQ_QUERY_V4_BY_MAC,
+	LQ_QUERY_V4_BY_CLIENT_ID,
+	LQ_QUERY_V4_BY_REMOTE_ID,
+	LQ_QUERY_V4_BY_RELAY_ID,
+	LQ_QUERY_V4_ALL_ADDRESSES,
+	LQ_QUERY_V4_ACTIVE,
+	LQ_QUERY_V6_BY_ADDRESS,
+	LQ_QUERY_V6_BY_CLIENT_ID,
+	LQ_QUERY_V6_BY_RELAY_ID,
+	LQ_QUERY_V6_BY_LINK_ADDRESS,
+	LQ_QUERY_V6_BY_REMOTE_ID,
+	LQ_QUERY_V6_ACTIVE,
+	LQ_QUERY_KIND_COUNT
+};
+/* "by-ip", ... (the config name, without the family). */
+const char *lq_query_kind_name(enum lq_query_kind kind);
 
 struct lq_config_listen {
 	char *address;          /* as written: "127.0.0.1", "::" */
@@ -178,6 +208,7 @@ struct lq_config {
 
 	struct lq_config_prefix *requesters;
 	size_t n_requesters;
+	bool refuse_by_dropping;        /* refused-queries: "drop" */
 
 	struct {
 		enum lq_config_tls_mode mode;
@@ -234,6 +265,10 @@ bool lq_config_in_pool6(const struct lq_config_subnet6 *subnet, const lq_ip6 *ad
 /* Is a requestor at this address (family 4: 4 octets, 6: 16 octets; an
  * IPv4-mapped IPv6 address counts as IPv4) allowed to query? */
 bool lq_config_requester_allowed(const struct lq_config *cfg, int family, const uint8_t *addr);
+/* May the requestor at addr ask a query of this kind? The first requesters
+ * entry that contains addr decides; none: no. */
+bool lq_config_query_allowed(const struct lq_config *cfg, int family, const uint8_t *addr,
+			     enum lq_query_kind kind);
 bool lq_config_option_sensitive(const struct lq_config *cfg, int family, unsigned code);
 
 const char *lq_config_source_type_name(enum lq_config_source_type type);

@@ -436,7 +436,7 @@ static void format_range(int family, const uint8_t *first, const uint8_t *last,
 	snprintf(out, cap, "%s - %s", a, b);
 }
 
-static bool prefix_contains(int family, const uint8_t *net, unsigned len, const uint8_t *addr)
+bool cfg_prefix_contains(int family, const uint8_t *net, unsigned len, const uint8_t *addr)
 {
 	unsigned full = len / 8, rest = len % 8;
 
@@ -1321,7 +1321,7 @@ int cfg_add_source(struct lq_config *cfg, enum lq_config_source_type type, char 
 
 static const char *const top_keys[] = {
 	"server-id", "server-duid", "listen", "store", "sources", "kea-config", "subnets4",
-	"subnets6", "requesters", "tls", "control-socket", "bulk", "active",
+	"subnets6", "requesters", "refused-queries", "tls", "control-socket", "bulk", "active",
 	"sensitive-options", NULL,
 };
 
@@ -1737,54 +1737,6 @@ static int read_subnets(struct cfg_ctx *ctx, const json_t *root, int family, str
 	return 0;
 }
 
-static int read_requester(struct cfg_ctx *ctx, const json_t *item, struct lq_config_prefix *p)
-{
-	const char *text;
-	uint8_t addr[16], first[16], last[16];
-	char fixed[CFG_PREFIX_STRLEN];
-	bool host_bits;
-
-	if (expect_type(ctx, item, JSON_STRING, "an address or prefix string") < 0)
-		return -1;
-	text = json_string_value(item);
-	p->family = cfg_parse_prefix(text, 0, addr, &p->len, &host_bits);
-	if (p->family == 0)
-		return cfg_fail(ctx, "\"%s\" is not an address or prefix (like \"192.0.2.0/24\" or "
-				"\"2001:db8::/32\")", text);
-	if (host_bits) {
-		cfg_prefix_range(p->family, addr, p->len, first, last);
-		return cfg_fail(ctx, "\"%s\" has host bits set (did you mean \"%s\"?)", text,
-				cfg_format_prefix(p->family, first, p->len, fixed));
-	}
-	memcpy(p->v4.b, p->family == 4 ? addr : (const uint8_t[4]){0}, 4);
-	memcpy(p->v6.b, p->family == 6 ? addr : (const uint8_t[16]){0}, 16);
-	return 0;
-}
-
-static int read_requesters(struct cfg_ctx *ctx, const json_t *root, struct lq_config *cfg)
-{
-	const json_t *array, *item;
-	size_t i, mark;
-	int rc = get_array(ctx, root, "requesters", &array);
-
-	if (rc <= 0)
-		return rc;
-	mark = cfg_enter_key(ctx, "requesters");
-	cfg->requesters = calloc(json_array_size(array) + 1, sizeof *cfg->requesters);
-	if (cfg->requesters == NULL)
-		return out_of_memory(ctx);
-	json_array_foreach(array, i, item) {
-		size_t item_mark = cfg_enter_index(ctx, i);
-
-		if (read_requester(ctx, item, &cfg->requesters[i]) < 0)
-			return -1;
-		cfg->n_requesters++;
-		cfg_leave(ctx, item_mark);
-	}
-	cfg_leave(ctx, mark);
-	return 0;
-}
-
 static const char *const tls_keys[] = {"mode", "cert", "key", "ca", NULL};
 
 static int read_tls_mode(struct cfg_ctx *ctx, const json_t *obj, enum lq_config_tls_mode *mode)
@@ -2111,7 +2063,7 @@ static int read_all_keys(struct cfg_ctx *ctx, const json_t *root, const char *ba
 	    read_server_duid(ctx, root, cfg) < 0 || read_listen(ctx, root, cfg) < 0 ||
 	    read_store(ctx, root, base_dir, cfg) < 0 || read_sources(ctx, root, base_dir, cfg) < 0 ||
 	    read_kea_config(ctx, root, base_dir, cfg) < 0 || read_subnets(ctx, root, 4, cfg) < 0 ||
-	    read_subnets(ctx, root, 6, cfg) < 0 || read_requesters(ctx, root, cfg) < 0 ||
+	    read_subnets(ctx, root, 6, cfg) < 0 || cfg_read_requesters(ctx, root, cfg) < 0 ||
 	    read_tls(ctx, root, base_dir, cfg) < 0 || read_control_socket(ctx, root, base_dir, cfg) < 0 ||
 	    read_bulk(ctx, root, cfg) < 0 || read_active(ctx, root, cfg) < 0 ||
 	    read_sensitive(ctx, root, cfg) < 0)
@@ -2229,7 +2181,7 @@ void lq_config_free(struct lq_config *cfg)
 const struct lq_config_subnet4 *lq_config_find_subnet4(const struct lq_config *cfg, lq_ip4 addr)
 {
 	for (size_t i = 0; i < cfg->n_subnets4; i++)
-		if (prefix_contains(4, cfg->subnets4[i].prefix.b, cfg->subnets4[i].prefix_len, addr.b))
+		if (cfg_prefix_contains(4, cfg->subnets4[i].prefix.b, cfg->subnets4[i].prefix_len, addr.b))
 			return &cfg->subnets4[i];
 	return NULL;
 }
@@ -2237,7 +2189,7 @@ const struct lq_config_subnet4 *lq_config_find_subnet4(const struct lq_config *c
 const struct lq_config_subnet6 *lq_config_find_subnet6(const struct lq_config *cfg, const lq_ip6 *addr)
 {
 	for (size_t i = 0; i < cfg->n_subnets6; i++)
-		if (prefix_contains(6, cfg->subnets6[i].prefix.b, cfg->subnets6[i].prefix_len, addr->b))
+		if (cfg_prefix_contains(6, cfg->subnets6[i].prefix.b, cfg->subnets6[i].prefix_len, addr->b))
 			return &cfg->subnets6[i];
 	return NULL;
 }
@@ -2257,24 +2209,6 @@ bool lq_config_in_pool6(const struct lq_config_subnet6 *subnet, const lq_ip6 *ad
 		if (memcmp(addr->b, subnet->pools[i].first.b, 16) >= 0 &&
 		    memcmp(addr->b, subnet->pools[i].last.b, 16) <= 0)
 			return true;
-	return false;
-}
-
-bool lq_config_requester_allowed(const struct lq_config *cfg, int family, const uint8_t *addr)
-{
-	static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
-	if (family == 6 && memcmp(addr, v4_mapped, sizeof v4_mapped) == 0) {
-		family = 4;
-		addr += sizeof v4_mapped;
-	}
-	for (size_t i = 0; i < cfg->n_requesters; i++) {
-		const struct lq_config_prefix *p = &cfg->requesters[i];
-
-		if (p->family == family &&
-		    prefix_contains(family, family == 4 ? p->v4.b : p->v6.b, p->len, addr))
-			return true;
-	}
 	return false;
 }
 

@@ -58,6 +58,7 @@ int cfg_parse_range(const char *text, int family, uint8_t first[16], uint8_t las
 void cfg_prefix_range(int family, const uint8_t addr[16], unsigned len,
 		      uint8_t first[16], uint8_t last[16]);
 int cfg_addr_cmp(int family, const uint8_t *a, const uint8_t *b);
+bool cfg_prefix_contains(int family, const uint8_t *net, unsigned len, const uint8_t *addr);
 /* "10.0.0.0/16" into out (>= 50 octets). */
 #define CFG_PREFIX_STRLEN 52
 char *cfg_format_prefix(int family, const uint8_t *addr, unsigned len, char *out);
@@ -86,6 +87,9 @@ int cfg_check_subnets(struct cfg_ctx *ctx, const struct lq_config *cfg);
 /* Append a source; takes ownership of path and conninfo (even on failure). */
 int cfg_add_source(struct lq_config *cfg, enum lq_config_source_type type, char *path,
 		   char *conninfo, int family, bool from_kea);
+
+/* "requesters" and "refused-queries" (access.c). */
+int cfg_read_requesters(struct cfg_ctx *ctx, const json_t *root, struct lq_config *cfg);
 
 /* Import one Kea file / text (kea_import.c), without the whole-set checks. */
 int cfg_kea_import_file(struct cfg_ctx *ctx, struct lq_config *cfg, const char *path,

@@ -556,7 +556,18 @@ static const struct bad_case bad_access[] = {
 	{"{\"requesters\": [\"any\"]}",
 	 "requesters[0]: \"any\" is not an address or prefix (like \"192.0.2.0/24\" or "
 	 "\"2001:db8::/32\")"},
-	{"{\"requesters\": [5]}", "requesters[0]: expected an address or prefix string, got an integer"},
+	{"{\"requesters\": [5]}", "requesters[0]: expected an address or prefix string, or {\"prefix\", "
+	 "\"query-types\"}, got an integer"},
+	{"{\"requesters\": [{\"prefix\": \"10.0.0.0/8\", \"query-types\": [\"by-ipp\"]}]}",
+	 "requesters[0].query-types[0]: not a query type (by-ip, by-mac, by-client-id, by-remote-id, by-relay-id, "
+	 "all-addresses, by-address, by-link-address, active)"},
+	{"{\"requesters\": [{\"prefix\": \"10.0.0.0/8\", \"query-types\": []}]}",
+	 "requesters[0].query-types: expected a non-empty array of query type names, got an array"},
+	{"{\"requesters\": [{\"query-types\": [\"by-ip\"]}]}",
+	 "requesters[0]: missing \"prefix\" (the requestor's address or prefix)"},
+	{"{\"requesters\": [{\"prefix\": \"10.0.0.1/8\"}]}",
+	 "requesters[0].prefix: \"10.0.0.1/8\" has host bits set (did you mean \"10.0.0.0/8\"?)"},
+	{"{\"refused-queries\": \"ignore\"}", "refused-queries: \"ignore\" is not \"not-allowed\" or \"drop\""},
 	{"{\"requesters\": \"::1\"}", "requesters: expected an array, got a string"},
 	{"{\"tls\": {\"mode\": \"required\", \"cert\": \"c\", \"key\": \"k\"}}",
 	 "tls: missing \"ca\" (mode \"required\" needs cert, key and ca)"},
@@ -847,6 +858,24 @@ static void lookups(void **state)
 	assert_true(lq_config_option_sensitive(&cfg, 6, 37));
 	assert_false(lq_config_option_sensitive(&cfg, 6, 82));
 	assert_string_equal(lq_config_source_type_name(LQ_CONFIG_SOURCE_DHCPD_LEASES), "dhcpd-leases");
+	assert_false(cfg.refuse_by_dropping);
+	lq_config_free(&cfg);
+
+	/* per-query-type access: the first entry containing the requestor decides */
+	parse_ok("{\"requesters\": [{\"prefix\": \"10.1.0.0/16\", \"query-types\": [\"by-ip\", \"by-address\"]},"
+		 " \"10.0.0.0/8\", {\"prefix\": \"2001:db8::/32\", \"query-types\": [\"by-client-id\"]}],"
+		 " \"refused-queries\": \"drop\"}", NULL, &cfg);
+	assert_true(cfg.refuse_by_dropping);
+	assert_true(lq_config_query_allowed(&cfg, 4, ip4("10.1.2.3").b, LQ_QUERY_V4_BY_IP));
+	assert_false(lq_config_query_allowed(&cfg, 4, ip4("10.1.2.3").b, LQ_QUERY_V4_BY_MAC));
+	assert_true(lq_config_query_allowed(&cfg, 4, ip4("10.2.2.3").b, LQ_QUERY_V4_BY_MAC));
+	assert_false(lq_config_query_allowed(&cfg, 4, ip4("11.0.0.1").b, LQ_QUERY_V4_BY_IP));
+	assert_true(lq_config_query_allowed(&cfg, 6, ip6("2001:db8::5").b, LQ_QUERY_V6_BY_CLIENT_ID));
+	assert_false(lq_config_query_allowed(&cfg, 6, ip6("2001:db8::5").b, LQ_QUERY_V6_BY_ADDRESS));
+	assert_true(lq_config_query_allowed(&cfg, 6, ip6("::ffff:10.1.0.1").b, LQ_QUERY_V6_BY_ADDRESS));
+	assert_false(lq_config_query_allowed(&cfg, 4, ip4("10.2.2.3").b, LQ_QUERY_KIND_NONE));
+	assert_string_equal(lq_query_kind_name(LQ_QUERY_V6_BY_LINK_ADDRESS), "by-link-address");
+	assert_string_equal(lq_query_kind_name(LQ_QUERY_KIND_COUNT), "unknown");
 	lq_config_free(&cfg);
 }
 
