@@ -1,5 +1,6 @@
 /* log.c - lqd's log: one line per event on standard error, with the time
- * and the level, so that it reads well under systemd and in test logs. */
+ * and the level, so that it reads well under systemd and in test logs. Each
+ * line is written with one call, so lines of several threads never mix. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -16,7 +17,7 @@ void lqd_log_set_level(enum lqd_log_level level)
 void lqd_log(enum lqd_log_level level, const char *fmt, ...)
 {
 	static const char *const names[] = {"error", "warning", "info", "debug"};
-	char stamp[32];
+	char line[1024];
 	struct tm tm;
 	time_t now = time(NULL);
 	va_list ap;
@@ -24,10 +25,13 @@ void lqd_log(enum lqd_log_level level, const char *fmt, ...)
 	if (level > current_level)
 		return;
 	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s lqd %s: ", stamp, names[level]);
+	size_t n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	int k = snprintf(line + n, sizeof(line) - n, " lqd %s: ", names[level]);
+	n += k > 0 ? (size_t)k : 0;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	k = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	n = k > 0 && n + (size_t)k < sizeof(line) - 1 ? n + (size_t)k : sizeof(line) - 2;
+	line[n++] = '\n';
+	fwrite(line, 1, n, stderr);
 }
