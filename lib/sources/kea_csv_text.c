@@ -24,25 +24,21 @@ static enum kea_hex_result decode_separated(const char *s, size_t len, char sep,
 	size_t n = 0;
 
 	for (;;) {
-		const char *group_end = memchr(s, sep, (size_t)(end - s));
-		if (group_end == NULL)
-			group_end = end;
-		size_t group_len = (size_t)(group_end - s);
-		if (group_len == 0 || group_len > 2)
-			return KEA_HEX_BAD;
-		int value = 0;
-		for (size_t i = 0; i < group_len; i++) {
-			int d = hex_digit(s[i]);
-			if (d < 0)
+		int value = 0, digits = 0;
+		while (s < end && *s != sep) {
+			int d = hex_digit(*s++);
+			if (d < 0 || ++digits > 2)
 				return KEA_HEX_BAD;
 			value = value * 16 + d;
 		}
+		if (digits == 0)
+			return KEA_HEX_BAD;
 		if (n == cap)
 			return KEA_HEX_TOO_LONG;
 		out[n++] = (uint8_t)value;
-		if (group_end == end)
+		if (s == end)
 			break;
-		s = group_end + 1;
+		s++;            /* the separator */
 	}
 	*out_len = n;
 	return KEA_HEX_OK;
@@ -102,6 +98,17 @@ size_t kea_unescape(const char **pos, const char *end, uint8_t *out, size_t cap)
 	size_t n = 0;
 
 	while (n < cap && s < end) {
+		size_t span = (size_t)(end - s) < cap - n ? (size_t)(end - s) : cap - n;
+		const char *amp = memchr(s, '&', span);
+		size_t run = amp != NULL ? (size_t)(amp - s) : span;
+
+		/* the octets up to the next '&' as they are */
+		memcpy(out + n, s, run);
+		n += run;
+		s += run;
+		if (amp == NULL)
+			break;
+		/* an '&' inside the span leaves room for one more octet */
 		if (at_escape(s, end)) {
 			out[n++] = (uint8_t)(hex_digit(s[3]) * 16 + hex_digit(s[4]));
 			s += 5;

@@ -3,7 +3,9 @@
  * (one row per lease change, escaped hostname and user_context), every
  * field's mapping into struct lq_binding, deletions, infinite lifetimes,
  * every state, extended info (v4 both forms, a v6 relay chain), headers in
- * another order, CRLF, and a reason for every bad line and warning. */
+ * another order, CRLF, and a reason for every bad line and warning; and the
+ * user_context JSON reader, against jansson on valid, tricky and mutated
+ * texts. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,9 +14,12 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <cmocka.h>
+#include <jansson.h>
+#include <stdlib.h>
 
 #include "lq/kea_csv.h"
 #include "lq/lqtime.h"
+#include "../../lib/sources/kea_csv_json.h"
 
 /* ---- headers Kea writes ---- */
 
@@ -1008,6 +1013,270 @@ static void test_v4_file_replay(void **state)
 	assert_int_equal(i, sizeof(want) / sizeof(want[0]));
 }
 
+
+/* ---- the user_context JSON reader ---- */
+
+/* The same values read with jansson, the way a JSON object library sees
+ * them (a key given twice: the last value). */
+static void ref_value(const json_t *j, struct kj_value *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (j == NULL)
+		return;
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: v->type = KJ_OBJECT; break;
+	case JSON_ARRAY: v->type = KJ_ARRAY; v->count = json_array_size(j); break;
+	case JSON_STRING:
+		v->type = KJ_STRING;
+		v->s = json_string_value(j);
+		v->len = json_string_length(j);
+		break;
+	case JSON_INTEGER: v->type = KJ_INTEGER; v->integer = json_integer_value(j); break;
+	case JSON_REAL: v->type = KJ_REAL; break;
+	case JSON_TRUE: v->type = KJ_TRUE; break;
+	case JSON_FALSE: v->type = KJ_FALSE; break;
+	case JSON_NULL: v->type = KJ_NULL; break;
+	}
+}
+
+static void ref_list(const json_t *list, struct kj_relay_list *out)
+{
+	ref_value(list, &out->list);
+	out->kept = 0;
+	for (size_t i = 0; json_is_array(list) && i < json_array_size(list) && i < LQ_KEA_CSV_MAX_RELAYS; i++) {
+		const json_t *e = json_array_get(list, i);
+		struct kj_relay *r = &out->relay[i];
+		ref_value(e, &r->entry);
+		ref_value(json_is_object(e) ? json_object_get(e, "hop") : NULL, &r->hop);
+		ref_value(json_is_object(e) ? json_object_get(e, "link") : NULL, &r->link);
+		ref_value(json_is_object(e) ? json_object_get(e, "peer") : NULL, &r->peer);
+		ref_value(json_is_object(e) ? json_object_get(e, "options") : NULL, &r->options);
+		out->kept = i + 1;
+	}
+}
+
+static void ref_extract(const json_t *root, struct kj_extended_info *x)
+{
+	const json_t *isc = json_is_object(root) ? json_object_get(root, "ISC") : NULL;
+	const json_t *rai = json_is_object(isc) ? json_object_get(isc, "relay-agent-info") : NULL;
+
+	x->root_type = json_is_object(root) ? KJ_OBJECT : KJ_ARRAY;
+	ref_value(isc, &x->isc);
+	ref_value(rai, &x->rai);
+	ref_value(json_is_object(rai) ? json_object_get(rai, "sub-options") : NULL, &x->sub_options);
+	ref_list(json_is_object(isc) ? json_object_get(isc, "relay-info") : NULL, &x->relay_info);
+	ref_list(json_is_object(isc) ? json_object_get(isc, "relays") : NULL, &x->relays);
+}
+
+static bool same_value(const struct kj_value *a, const struct kj_value *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == KJ_STRING)
+		return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+	if (a->type == KJ_INTEGER)
+		return a->integer == b->integer;
+	if (a->type == KJ_ARRAY)
+		return a->count == b->count;
+	return true;
+}
+
+static bool same_list(const struct kj_relay_list *a, const struct kj_relay_list *b)
+{
+	if (!same_value(&a->list, &b->list) || a->kept != b->kept)
+		return false;
+	for (size_t i = 0; i < a->kept; i++) {
+		const struct kj_relay *x = &a->relay[i], *y = &b->relay[i];
+		if (!same_value(&x->entry, &y->entry) || !same_value(&x->hop, &y->hop) ||
+		    !same_value(&x->link, &y->link) || !same_value(&x->peer, &y->peer) ||
+		    !same_value(&x->options, &y->options))
+			return false;
+	}
+	return true;
+}
+
+/* Read text with both; they must agree on whether it is JSON and on every
+ * value found. Returns whether it was JSON. */
+static bool agree_with_jansson(const char *text, size_t len)
+{
+	char *copy = malloc(len + 1);
+	struct kj_extended_info got, want;
+	char error[KJ_ERROR_LEN];
+	json_error_t jerr;
+
+	assert_non_null(copy);
+	memcpy(copy, text, len);
+	int rc = kj_read_extended_info(copy, len, &got, error);
+	json_t *root = json_loadb(text, len, 0, &jerr);
+	if ((rc == 0) != (root != NULL))
+		fail_msg("JSON reader says %s, jansson %s, on: %.*s", rc == 0 ? "JSON" : error,
+			 root != NULL ? "JSON" : jerr.text, (int)len, text);
+	if (root != NULL) {
+		ref_extract(root, &want);
+		if (got.root_type != want.root_type || !same_value(&got.isc, &want.isc) ||
+		    !same_value(&got.rai, &want.rai) || !same_value(&got.sub_options, &want.sub_options) ||
+		    !same_list(&got.relay_info, &want.relay_info) || !same_list(&got.relays, &want.relays))
+			fail_msg("values differ from jansson's on: %.*s", (int)len, text);
+		json_decref(root);
+	}
+	free(copy);
+	return rc == 0;
+}
+
+static const char json_relay_chain[] = "{ \"ISC\": { \"relay-info\": [ { \"hop\": 1, \"link\": \"2001:db8:ffff::1\", "
+	"\"options\": \"0x0035000A00030001AABBCCDDEE01\", \"peer\": \"2001:db8:ffff::2\" }, { \"hop\": 0, "
+	"\"link\": \"2001:db8:1::1\", \"options\": \"0x0012000867652D302F302F31\", \"peer\": \"fe80::1\" } ] } }";
+static const char json_rai_new[] = "{ \"ISC\": { \"relay-agent-info\": { \"relay-id\": \"C0000201\", \"remote-id\": "
+	"\"72656D6F74652D3031\", \"sub-options\": \"0x0106657468302F31020972656D6F74652D30310C04C0000201\" } } }";
+
+static const char *const json_samples[] = {
+	json_rai_new,
+	"{ \"ISC\": { \"relay-agent-info\": \"0x0104AABBCCDD\" } }",
+	json_relay_chain,
+	"{ \"ISC\": { \"relays\": [ { \"hop\": 0, \"link\": \"2001:db8:1::2\", \"peer\": \"2001:db8:1::2\" } ] } }",
+	/* a key twice: the last value counts, at every level */
+	"{\"ISC\":{\"relay-agent-info\":\"0x01\"},\"ISC\":{\"relays\":[{\"hop\":2,\"hop\":3}]}}",
+	"{\"ISC\":{\"relay-agent-info\":{\"sub-options\":\"0x01\"},\"relay-agent-info\":\"0x02\"}}",
+	"{\"ISC\":{\"relay-info\":[1,2],\"relays\":[{}],\"relay-info\":{\"a\":[]}}}",
+	/* escapes, Unicode, other user data */
+	"{\"\\u0049SC\":{\"relay-agent-info\":\"0x\\u0030\\u0031\"},\"x\\\"\\\\\\/\\b\\f\\n\\r\\t\":[]}",
+	"{\"comment\":\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \\ud83d\\ude00 \\u00e9\",\"ISC\":{}}",
+	"[ { \"ISC\": { \"relay-agent-info\": \"0x01\" } } ]",
+	"{\"n\":[-0,0,-1,1.5,-2.5e10,3E-2,1e+2,9223372036854775807,-9223372036854775808,true,false,null]}",
+	"{\"ISC\":{\"relay-info\":[{\"hop\":-1},{\"hop\":1.0},{\"hop\":\"1\"},null,[],{\"hop\":255}]}}",
+	" \t\r\n{ } \n",
+	"{\"ISC\":{\"relay-info\":[{},{},{},{},{},{},{},{},{\"hop\":9},{}]}}",
+	/* not JSON */
+	"", " ", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "{\"a\" 1}", "{1:2}",
+	"{\"a\":01}", "{\"a\":-}", "{\"a\":1.}", "{\"a\":1e}", "{\"a\":.5}", "{\"a\":+1}",
+	"{\"a\":tru}", "{\"a\":nul}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\ud800\"}",
+	"{\"a\":\"\\udc00\"}", "{\"a\":\"\\ud800\\u0041\"}", "{\"a\":\"\\u0000\"}", "{\"a\":\"\x01\"}",
+	"{\"a\":\"\xc3\"}", "{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\xf4\x90\x80\x80\"}",
+	"{\"a\":\"\xff\"}", "{\"a\":9223372036854775808}", "{\"a\":-9223372036854775809}",
+	"{} {}", "{}x", "\"ISC\"", "5", "null", "{\"a\":[1 2]}", "{\"a\":\"unterminated",
+};
+
+static void test_json_reader_agrees_with_jansson(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(json_samples) / sizeof(json_samples[0]); i++)
+		agree_with_jansson(json_samples[i], strlen(json_samples[i]));
+}
+
+/* Every prefix of the samples, and a deterministic mutation loop over them:
+ * replaced, inserted and removed octets from an alphabet of JSON syntax. */
+static void test_json_reader_mutations(void **state)
+{
+	static const char alphabet[] = "{}[]\",:\\ 0123456789-+.eEtrufalsnISCu\x80\xc3\xa9\xed\xff\x01";
+	char buf[512];
+	uint32_t seed = 12345;
+	unsigned accepted = 0;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(json_samples) / sizeof(json_samples[0]); i++) {
+		for (size_t n = 0; n < strlen(json_samples[i]); n++)
+			agree_with_jansson(json_samples[i], n);
+	}
+	for (unsigned round = 0; round < 60000; round++) {
+		const char *base = json_samples[round % 14];
+		size_t len = strlen(base);
+		memcpy(buf, base, len + 1);
+		for (int edits = 0; edits < 1 + (int)(round % 3); edits++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % (len + 1);
+			char c = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+			switch ((seed >> 4) % 3) {
+			case 0:
+				if (at < len)
+					buf[at] = c;
+				break;
+			case 1:
+				if (len + 1 < sizeof(buf)) {
+					memmove(buf + at + 1, buf + at, len - at);
+					buf[at] = c;
+					len++;
+				}
+				break;
+			default:
+				if (at < len) {
+					memmove(buf + at, buf + at + 1, len - at - 1);
+					len--;
+				}
+				break;
+			}
+		}
+		accepted += agree_with_jansson(buf, len);
+	}
+	assert_true(accepted > 1000);   /* the loop reaches the value checks */
+}
+
+/* Nesting beyond KJ_MAX_DEPTH is refused, up to it read. */
+static void test_json_reader_depth(void **state)
+{
+	char text[2 * KJ_MAX_DEPTH + 8];
+	struct kj_extended_info x;
+	char error[KJ_ERROR_LEN];
+	(void)state;
+
+	for (int depth = KJ_MAX_DEPTH; depth <= KJ_MAX_DEPTH + 1; depth++) {
+		memset(text, '[', (size_t)depth);
+		memset(text + depth, ']', (size_t)depth);
+		int rc = kj_read_extended_info(text, 2 * (size_t)depth, &x, error);
+		if (depth <= KJ_MAX_DEPTH) {
+			assert_int_equal(rc, 0);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_non_null(strstr(error, "nested too deeply"));
+		}
+	}
+}
+
+/* Through the row parser: what the reader finds becomes the relay data. */
+static void test_user_context_json_forms(void **state)
+{
+	struct lq_kea_csv p;
+	struct lq_binding_change c;
+	char line[6000];
+	(void)state;
+
+	header(&p, H4_KEA3);
+	/* the last ISC counts; an escaped key is the same key */
+	parse(&p, "192.0.2.80,08:00:27:a1:b2:c3,,3600,1767229200,1,0,0,,0,{ \"ISC\": 1&#x2c "
+		  "\"\\u0049SC\": { \"relay-agent-info\": \"0x0104AABBCCDD\" } },0", &c);
+	assert_bytes(c.binding.relay_info, "0104AABBCCDD");
+	/* Kea's escaping inside JSON strings: &#x2c is a comma of the text */
+	parse(&p, "192.0.2.81,08:00:27:a1:b2:c3,,3600,1767229200,1,0,0,,0,{ \"note\": \"a&#x2cb\"&#x2c "
+		  "\"ISC\": { \"relay-agent-info\": \"0x0104AABBCCDD\" } },0", &c);
+	assert_bytes(c.binding.relay_info, "0104AABBCCDD");
+	/* a user_context longer than the reader's stack buffer */
+	size_t n = (size_t)snprintf(line, sizeof(line), "192.0.2.82,08:00:27:a1:b2:c3,,3600,1767229200,1,0,0,,0,"
+				    "{ \"pad\": \"");
+	for (int i = 0; i < 4000; i++)
+		line[n++] = 'x';
+	snprintf(line + n, sizeof(line) - n, "\"&#x2c \"ISC\": { \"relay-agent-info\": \"0x0104AABBCCDD\" } },0");
+	parse(&p, line, &c);
+	assert_bytes(c.binding.relay_info, "0104AABBCCDD");
+	assert_bytes(c.binding.circuit_id, "AABBCCDD");
+	/* not JSON: the lease stays, without relay data, with the reason */
+	parse_warned(&p, "192.0.2.83,08:00:27:a1:b2:c3,,3600,1767229200,1,0,0,,0,{ \"ISC\": { } } x,0", &c,
+		     "user_context: not JSON: text after the JSON value at octet 15");
+	assert_bytes(c.binding.relay_info, NULL);
+	parse_warned(&p, "192.0.2.84,08:00:27:a1:b2:c3,,3600,1767229200,1,0,0,,0,{ \"ISC\": \"&#x01\" },0", &c,
+		     "user_context: not JSON: control character in a string at octet 10");
+
+	header(&p, H6_KEA3);
+	/* "relay-info" wins over the older "relays" */
+	parse(&p, "2001:db8:1::50,00:01:02,3600,1767229200,1,1800,0,1,128,0,0,,,0,{ \"ISC\": { \"relays\": 7&#x2c "
+		  "\"relay-info\": [ { \"hop\": 0&#x2c \"link\": \"2001:db8:1::1\"&#x2c \"peer\": \"fe80::9\" } ] } },0,0,0",
+	      &c);
+	assert_ip6(c.binding.link_address, "2001:db8:1::1");
+	assert_ip6(c.binding.relay_peer, "fe80::9");
+	/* a hop that is not an integer */
+	parse_warned(&p, "2001:db8:1::51,00:01:02,3600,1767229200,1,1800,0,1,128,0,0,,,0,{ \"ISC\": { \"relays\": "
+		     "[ { \"hop\": 1.0&#x2c \"link\": \"::\"&#x2c \"peer\": \"::\" } ] } },0,0,0", &c,
+		     "user_context: relay-info[0]: hop is not a number 0-255");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1039,6 +1308,10 @@ int main(void)
 		cmocka_unit_test(test_bad_headers),
 		cmocka_unit_test(test_column_names),
 		cmocka_unit_test(test_v4_file_replay),
+		cmocka_unit_test(test_json_reader_agrees_with_jansson),
+		cmocka_unit_test(test_json_reader_mutations),
+		cmocka_unit_test(test_json_reader_depth),
+		cmocka_unit_test(test_user_context_json_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
