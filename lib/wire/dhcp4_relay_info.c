@@ -4,8 +4,11 @@
  * server-id-override (RFC 5107), relay-id (RFC 6925), relay-port (RFC 8357)
  * and VSS / VSS control (RFC 6607). Unknown sub-options are skipped on decode;
  * when a sub-option appears twice the first one counts. Lengths: link-selection
- * and server-id-override 4, relay-port 2, VSS at least 1 (the type), VSS
- * control 0; anything else is LQ_ERR_OPTION_LENGTH. */
+ * and server-id-override 4, relay-port 0 (RFC 8357 section 5.1: the DHCPv4
+ * relay sends it empty and the server takes the port from the UDP header;
+ * relay_port is then 0) or 2 (a port value, as some implementations write
+ * it), VSS at least 1 (the type), VSS control 0; anything else is
+ * LQ_ERR_OPTION_LENGTH. */
 #include <string.h>
 
 #include "lq/dhcp4.h"
@@ -28,11 +31,11 @@ static lq_err take_ip4(lq_bytes v, bool *has, lq_ip4 *ip)
 
 static lq_err take_port(lq_bytes v, struct lq4_relay_info *ri)
 {
-	if (v.len != 2)
+	if (v.len != 0 && v.len != 2)
 		return LQ_ERR_OPTION_LENGTH;
 	if (!ri->has_relay_port) {
 		ri->has_relay_port = true;
-		ri->relay_port = (uint16_t)(v.data[0] << 8 | v.data[1]);
+		ri->relay_port = v.len == 2 ? (uint16_t)(v.data[0] << 8 | v.data[1]) : 0;
 	}
 	return LQ_OK;
 }

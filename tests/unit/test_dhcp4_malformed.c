@@ -580,8 +580,25 @@ static void test_relay_info_errors(void **state)
 	expect_relay_err((const uint8_t[]){ 0x97, 0x00 }, 2, LQ_ERR_OPTION_LENGTH);
 	expect_relay_err((const uint8_t[]){ 0x98, 0x01, 0 }, 3, LQ_ERR_OPTION_LENGTH);
 	/* a bad one after good ones */
-	expect_relay_err((const uint8_t[]){ 0x01, 0x01, 'a', 0x13, 0x00 }, 5,
+	expect_relay_err((const uint8_t[]){ 0x01, 0x01, 'a', 0x05, 0x00 }, 5,
 	    LQ_ERR_OPTION_LENGTH);
+}
+
+/* relay-port is empty as RFC 8357 5.1 has a DHCPv4 relay send it (the port
+ * is the UDP source port), or carries a port: both decode. */
+static void test_relay_port_lengths(void **state)
+{
+	struct lq4_relay_info ri;
+
+	(void)state;
+	assert_int_equal(lq4_relay_info_decode((lq_bytes){ (const uint8_t[]){ 0x01, 0x01, 'a',
+	    0x13, 0x00 }, 5 }, &ri), LQ_OK);
+	assert_true(ri.has_relay_port);
+	assert_int_equal(ri.relay_port, 0);
+	assert_int_equal(lq4_relay_info_decode((lq_bytes){ (const uint8_t[]){ 0x13, 0x02, 0x27,
+	    0x53 }, 4 }, &ri), LQ_OK);
+	assert_true(ri.has_relay_port);
+	assert_int_equal(ri.relay_port, 10067);
 }
 
 static void test_relay_info_api(void **state)
@@ -950,6 +967,7 @@ int main(void)
 		cmocka_unit_test(test_fixed_length_split),
 		cmocka_unit_test(test_msg_type_zero_and_missing),
 		cmocka_unit_test(test_relay_info_errors),
+		cmocka_unit_test(test_relay_port_lengths),
 		cmocka_unit_test(test_relay_info_api),
 		cmocka_unit_test(test_relay_info_encode_errors),
 		cmocka_unit_test(test_encode_every_short_buffer),
