@@ -173,6 +173,7 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no, co
 	} else {
 		if (line_no == 1 && !lq_dhcpd_leases_idle(s->dhcpd))
 			lq_dhcpd_leases_finish(s->dhcpd, dhcpd_error, s);
+		s->loading |= line_no == 1;    /* dhcpd's rewrite is whole: sweep what it left out */
 		lq_dhcpd_leases_feed_line(s->dhcpd, line, len, dhcpd_change, dhcpd_error, s);
 		if (lq_dhcpd_leases_idle(s->dhcpd)) {
 			s->pos = *after;           /* only between declarations */

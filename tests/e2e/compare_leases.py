@@ -3,10 +3,11 @@
 files say? Replays the files the way the server itself reads them and
 compares every binding field by field with what lqd's control socket lists.
 
-usage: compare_leases.py SOCKET kea4|kea6|dhcpd4 LEASEFILE
+usage: compare_leases.py SOCKET kea4|kea6|dhcpd4|dhcpd6 LEASEFILE
   kea4/kea6: LEASEFILE is Kea's memfile; its rotated siblings (.completed or
              .2, then .1) are read first, as Kea does.
-  dhcpd4:    LEASEFILE is dhcpd.leases; a later block for an address wins.
+  dhcpd4/dhcpd6: LEASEFILE is dhcpd.leases / dhcpd6.leases; a later
+             declaration of an address or prefix wins.
 Prints "ok ..." or "not ok ..." lines; exits 1 on any difference.
 """
 import csv
@@ -117,40 +118,216 @@ def compare_kea(lqd, expected, family):
         for field, value in want.items():
             if b.get(field) != value:
                 problems.append("%s: %s is %r in lqd, %r in the lease file" % (key, field, b.get(field), value))
+        for field in set(b) - set(want) - DHCPD_KEY_FIELDS:
+            if b[field] is not None:
+                problems.append("%s: %s is %r in lqd, absent from the lease file" % (key, field, b[field]))
     for key in lqd:
         if key not in expected:
             problems.append("%s: in lqd, not in the lease file" % key)
     return problems
 
 
-def dhcpd_time(text):
-    text = text.strip()
-    if text == "never":
-        return None
-    if text.startswith("epoch"):
-        return int(text.split()[1])
-    _, date, clock = text.split()
-    return calendar.timegm(time.strptime(date + " " + clock, "%Y/%m/%d %H:%M:%S"))
+# ---- ISC dhcpd: dhcpd.leases (v4) and dhcpd6.leases (v6) ----
+#
+# The file is read with a small tokenizer of its own (quoted strings, comments,
+# braces), cut into statements that may carry a block ("lease A { ... }",
+# "iaaddr A { ... }", "on expiry { ... }"). A later declaration of the same
+# address replaces an earlier one, as when dhcpd reads the file back.
 
+DHCPD_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{};]|[^\s{};"#]+')
 
 DHCPD_STATES = {"active": "active", "free": "available", "expired": "expired", "released": "released",
-                "abandoned": "abandoned", "reset": "reset", "backup": "remote", "bootp": "active"}
+                "abandoned": "abandoned", "reset": "reset", "backup": "remote", "bootp": "active",
+                "reserved": "active"}
+
+DHCPD_HTYPES = {"ethernet": 1, "token-ring": 6, "fddi": 8, "infiniband": 32}
+
+# The relay agent sub-options lqd keeps, by the names dhcpd gives them.
+DHCPD_AGENT_SUBOPTIONS = {"circuit-id": 1, "remote-id": 2, "link-selection": 5, "unknown-6": 6,
+                          "unknown-12": 12}
+
+# Fields of lqd's answer that name the binding rather than describe it.
+DHCPD_KEY_FIELDS = {"family", "address", "prefix"}
+
+INFINITE = 0xFFFFFFFF
 
 
-def dhcpd_expected(path):
-    text = open(path).read()
+def dhcpd_statements(tokens, i=0):
+    """Statements from tokens[i] up to the closing '}' (or the end): a list of
+    (words, block) with block None or the statements inside its braces."""
+    out = []
+    words = []
+    while i < len(tokens):
+        t = tokens[i]
+        i += 1
+        if t == ";":
+            if words:
+                out.append((words, None))
+            words = []
+        elif t == "{":
+            block, i = dhcpd_statements(tokens, i)
+            out.append((words, block))
+            words = []
+        elif t == "}":
+            break
+        else:
+            words.append(t)
+    if words:
+        raise ValueError("statement without ';': %s" % " ".join(words))
+    return out, i
+
+
+def dhcpd_parse(path):
+    tokens = [t for t in DHCPD_TOKEN.findall(open(path, encoding="latin-1").read()) if not t.startswith("#")]
+    statements, _ = dhcpd_statements(tokens)
+    return statements
+
+
+def dhcpd_octets(word):
+    """The bytes of a dhcpd value: a quoted string (backslash escapes, octal
+    \\NNN for what is not printable) or colon-separated hex octets."""
+    if not word.startswith('"'):
+        return bytes(int(x, 16) for x in word.split(":"))
+    s = word[1:-1]
+    out = bytearray()
+    i = 0
+    while i < len(s):
+        c = s[i]
+        i += 1
+        if c != "\\":
+            out.append(ord(c))
+            continue
+        c = s[i]
+        i += 1
+        if c in "01234567":
+            digits = c
+            while len(digits) < 3 and i < len(s) and s[i] in "01234567":
+                digits += s[i]
+                i += 1
+            out.append(int(digits, 8) & 0xFF)
+        else:
+            out.append(ord({"t": "\t", "n": "\n", "r": "\r", "b": "\b"}.get(c, c)))
+    return bytes(out)
+
+
+def hex_colon(data):
+    return ":".join("%02x" % b for b in data) if data is not None else None
+
+
+def dhcpd_time(words):
+    """The value of starts/ends/cltt: "W YYYY/MM/DD HH:MM:SS", "epoch N" or "never"."""
+    if words[0] == "never":
+        return None
+    if words[0] == "epoch":
+        return int(words[1])
+    t = calendar.timegm(time.strptime(words[1] + " " + words[2], "%Y/%m/%d %H:%M:%S"))
+    return t + (int(words[3]) if len(words) > 3 else 0)
+
+
+def dhcpd_state_since(state, active_since, ends, cltt):
+    """When the current state began, as far as the file tells: the start of
+    an active binding, else its end, else the client's last transaction."""
+    if state == "active":
+        return active_since
+    return ends if ends not in (None, 0) else cltt
+
+
+def dhcpd_lease4(block):
+    times = {}
+    lease = {"hwaddr": None, "htype": None, "client_id": None, "hostname": None, "vendor_class": None}
+    agent = {}
+    for words, _ in block:
+        kw = words[0].lower()
+        if kw in ("starts", "ends", "cltt"):
+            times[kw] = dhcpd_time(words[1:])
+        elif words[:2] == ["binding", "state"]:
+            lease["state"] = DHCPD_STATES[words[2]]
+        elif kw == "abandoned":
+            lease["state"] = "abandoned"
+        elif kw == "hardware":
+            htype = DHCPD_HTYPES.get(words[1])
+            if htype is None:
+                htype = int(words[1][len("unknown-"):])
+            lease["htype"] = htype
+            lease["hwaddr"] = hex_colon(dhcpd_octets(words[2]))
+        elif kw == "uid":
+            lease["client_id"] = hex_colon(dhcpd_octets(words[1]))
+        elif kw == "client-hostname":
+            lease["hostname"] = dhcpd_octets(words[1]).decode("latin-1")
+        elif kw == "set" and words[1] == "vendor-class-identifier":
+            lease["vendor_class"] = dhcpd_octets(words[3]).decode("latin-1")
+        elif kw in ("option", "supersede") and words[1].startswith("agent."):
+            agent[words[1][len("agent."):]] = words[2]
+    starts, ends = times.get("starts"), times.get("ends", 0)
+    lease["cltt"] = times.get("cltt", 0)
+    lease["expire"] = ends
+    if ends is None:
+        lease["valid_lifetime"] = INFINITE
+    elif starts is None or ends < starts or "ends" not in times:
+        lease["valid_lifetime"] = 0
+    else:
+        lease["valid_lifetime"] = min(ends - starts, INFINITE - 1)
+    lease["state_since"] = dhcpd_state_since(lease["state"], starts if starts is not None else lease["cltt"],
+                                             ends, lease["cltt"])
+    # option 82 as lqd keeps it: the sub-options it has a place for, by code
+    subopts = {}
+    for name, code in DHCPD_AGENT_SUBOPTIONS.items():
+        if name in agent:
+            value = agent[name]
+            subopts[code] = ipaddress.ip_address(value).packed if code == 5 else dhcpd_octets(value)
+    lease["circuit_id"] = hex_colon(subopts.get(1))
+    lease["remote_id"] = hex_colon(subopts.get(2))
+    lease["relay_id"] = hex_colon(subopts.get(12))
+    rai = b"".join(bytes([code, len(subopts[code])]) + subopts[code] for code in sorted(subopts))
+    lease["relay_info"] = hex_colon(rai) if rai else None
+    lease["type"] = "V4"
+    return lease
+
+
+def dhcpd_ia6(words, block, big_endian):
+    """One change per iaaddr/iaprefix of an ia-na, ia-ta or ia-pd."""
+    ia_type = {"ia-na": "IA_NA", "ia-ta": "IA_TA", "ia-pd": "IA_PD"}[words[0]]
+    ident = dhcpd_octets(words[1])
+    iaid = int.from_bytes(ident[:4], "big" if big_endian else "little")
+    cltt = 0
+    for w, _ in block:
+        if w[0] == "cltt":
+            cltt = dhcpd_time(w[1:])
     leases = {}
-    for m in re.finditer(r"^lease ([0-9.]+) \{(.*?)^\}", text, re.S | re.M):
-        body = m.group(2)
-        lease = {}
-        for stmt in re.findall(r"^\s+([^;]*);", body, re.M):
-            if stmt.startswith("ends "):
-                lease["expire"] = dhcpd_time(stmt[5:])
-            elif stmt.startswith("binding state "):
-                lease["state"] = DHCPD_STATES[stmt.split()[-1]]
-            elif stmt.startswith("hardware ethernet "):
-                lease["hwaddr"] = stmt.split()[-1].lower()
-        leases[m.group(1)] = lease
+    for w, sub in block:
+        if w[0] not in ("iaaddr", "iaprefix"):
+            continue
+        lease = {"type": ia_type, "client_id": hex_colon(ident[4:]), "iaid": iaid, "cltt": cltt,
+                 "preferred_lifetime": 0, "valid_lifetime": 0}
+        for s, _ in sub:
+            if s[:2] == ["binding", "state"]:
+                lease["state"] = DHCPD_STATES[s[2]]
+            elif s[0] == "preferred-life":
+                lease["preferred_lifetime"] = int(s[1])
+            elif s[0] == "max-life":
+                lease["valid_lifetime"] = int(s[1])
+            elif s[0] == "ends":
+                lease["expire"] = dhcpd_time(s[1:])
+        lease["state_since"] = dhcpd_state_since(lease["state"], cltt, lease["expire"], cltt)
+        if w[0] == "iaprefix":
+            net = ipaddress.ip_network(w[1], strict=False)
+            key = "%s/%d" % (net.network_address, net.prefixlen)
+        else:
+            key = "%s/128" % ipaddress.ip_address(w[1])
+        leases[key] = lease
+    return leases
+
+
+def dhcpd_expected(path, family=4):
+    leases = {}
+    big_endian = False
+    for words, block in dhcpd_parse(path):
+        if words[0] == "authoring-byte-order":
+            big_endian = words[1] == "big-endian"
+        elif words[0] == "lease" and family == 4:
+            leases[str(ipaddress.ip_address(words[1]))] = dhcpd_lease4(block)
+        elif words[0] in ("ia-na", "ia-ta", "ia-pd") and family == 6:
+            leases.update(dhcpd_ia6(words, block, big_endian))
     return leases
 
 
@@ -159,20 +336,23 @@ def compare_dhcpd(lqd, expected):
     for key, want in expected.items():
         b = lqd.get(key)
         if b is None:
-            problems.append("%s: in dhcpd.leases, not in lqd" % key)
+            problems.append("%s: in the lease file, not in lqd" % key)
             continue
         for field, value in want.items():
             if b.get(field) != value:
-                problems.append("%s: %s is %r in lqd, %r in dhcpd.leases" % (key, field, b.get(field), value))
+                problems.append("%s: %s is %r in lqd, %r in the lease file" % (key, field, b.get(field), value))
+        for field in set(b) - set(want) - DHCPD_KEY_FIELDS:
+            if b[field] is not None:
+                problems.append("%s: %s is %r in lqd, absent from the lease file" % (key, field, b[field]))
     for key in lqd:
         if key not in expected:
-            problems.append("%s: in lqd, not in dhcpd.leases" % key)
+            problems.append("%s: in lqd, not in the lease file" % key)
     return problems
 
 
 def main():
     sock, kind, path = sys.argv[1:4]
-    family = 6 if kind == "kea6" else 4
+    family = 6 if kind in ("kea6", "dhcpd6") else 4
     answer = request(sock, {"command": "bindings", "family": family})
     if answer.get("result") != "ok":
         print("not ok %s: lqd answered %s" % (kind, answer))
@@ -187,7 +367,7 @@ def main():
         expected = kea_expected(path, family)
         problems = compare_kea(lqd, expected, family)
     else:
-        expected = dhcpd_expected(path)
+        expected = dhcpd_expected(path, family)
         problems = compare_dhcpd(lqd, expected)
     if not expected:
         problems.append("the lease file holds no lease: nothing was tested")
