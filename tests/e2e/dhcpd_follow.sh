@@ -1,12 +1,14 @@
 #!/bin/bash
 # dhcpd_follow.sh BUILD_DIR - real ISC dhcpd, real traffic, real lease
-# files: dhcpd -4 and dhcpd -6 serve relayed perfdhcp clients across a veth
-# pair between two network namespaces, and lqd follows dhcpd.leases and
-# dhcpd6.leases. Both servers are restarted twice in the middle of the run;
-# each start makes dhcpd write a fresh, compacted lease file and rename it
-# over the old one (its periodic rewrite): once while lqd follows the files,
-# once while lqd is down. lqd is also killed with SIGKILL and restarted. At
-# the end lqd must hold exactly the leases the files say, field by field.
+# files: dhcpd -4 and dhcpd -6 serve relayed perfdhcp clients (option 82,
+# releases, 3-second leases that expire, addresses and delegated prefixes)
+# across a veth pair between two network namespaces, and lqd follows
+# dhcpd.leases and dhcpd6.leases. Both servers are restarted twice in the
+# middle of the run; each start makes dhcpd write a fresh, compacted lease
+# file and rename it over the old one (the rewrite it otherwise does about
+# hourly): once while lqd is down, once while lqd follows the files. lqd is
+# killed with SIGKILL twice. At the end lqd must hold exactly the leases the
+# files say, field by field, and nothing else.
 # Needs root (network namespaces). LQ_KEEP=1 keeps the temporary directory.
 set -u
 BUILD=$(realpath "${1:-build}")
@@ -22,6 +24,8 @@ lqd_runs=0
 fail=0
 
 cleanup() {
+	# perf_pids are timeout(1) processes: TERM reaches their perfdhcp too
+	for p in "${perf_pids[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${perf_pids[@]}" "${dhcpd_pid[@]}" $lqd_pid; do kill -9 "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	ip netns del "$srv" 2>/dev/null
