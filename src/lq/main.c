@@ -11,7 +11,9 @@ static void usage(FILE *out)
 	      "commands:\n"
 	      "  decode -4|-6 [--json] [--tcp] HEX...   decode a leasequery message given in hex\n"
 	      "                                         (or read hex from stdin with '-')\n"
-	      "  query    single leasequery over UDP    (not yet available)\n"
+	      "  query -4|-6 -s HOST[:PORT] QUERY [--json]\n"
+	      "                                         single leasequery over UDP (RFC 4388, 5007);\n"
+	      "                                         'lq query --help' for the options\n"
 	      "  bulk     bulk leasequery over TCP      (not yet available)\n"
 	      "  active   active leasequery over TCP    (not yet available)\n"
 	      "  help     this text\n", out);
@@ -30,7 +32,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return LQ_EXIT_OK;
 	}
-	if (strcmp(cmd, "query") == 0 || strcmp(cmd, "bulk") == 0 || strcmp(cmd, "active") == 0) {
+	if (strcmp(cmd, "query") == 0)
+		return cmd_query(argc - 1, argv + 1);
+	if (strcmp(cmd, "bulk") == 0 || strcmp(cmd, "active") == 0) {
 		fprintf(stderr, "lq: '%s' is not available in this version yet\n", cmd);
 		return LQ_EXIT_USAGE;
 	}

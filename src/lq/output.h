@@ -1,0 +1,34 @@
+/* output.h - how the requestor shows an answer: readable text (one field
+ * per line, "name  value", for people and grep) and JSON Lines objects (the
+ * DESIGN.md contract: one object per binding, then a summary object with
+ * "status" and "count"). Field names follow lq's binding JSON
+ * (binding_json.h): address, prefix, state, hwaddr, client_id, cltt,
+ * expire, relay_info, circuit_id, remote_id, relay_id, ... */
+#ifndef LQ_OUTPUT_H
+#define LQ_OUTPUT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "answer.h"
+#include "lq/print.h"
+
+/* Everything the answer says, one field per line. */
+void lq_output_text(struct lq_text *t, const struct lq_answer *a);
+/* One line about a server that was asked too ("other  NAME: what it said");
+ * a NULL or empty answer means it did not answer. */
+void lq_output_text_other(struct lq_text *t, const char *server, const struct lq_answer *a);
+
+/* The binding the answer carries as a JSON object, or NULL when it carries
+ * none (or out of memory). Times: clt_time / lease_time are the relative
+ * seconds of the reply, cltt / expire the Unix times they mean at reception
+ * (expire null: infinite). */
+json_t *lq_output_binding_json(const struct lq_answer *a);
+/* The closing object: status (NoAnswer when a is NULL), count, and what
+ * the chosen server said. */
+json_t *lq_output_summary_json(const struct lq_answer *a, size_t count);
+
+/* Print a JSON value as one compact line on out; frees it. 0 or -1. */
+int lq_output_json_line(json_t *v, FILE *out);
+
+#endif
