@@ -252,6 +252,12 @@ static json_t *cmd_status(struct lqd *d, bool statistics)
 		json_object_set_new(reply, "control_requests", json_integer((json_int_t)d->control->requests));
 		json_object_set_new(reply, "control_errors", json_integer((json_int_t)d->control->errors));
 		json_object_set_new(reply, "control_changes", json_integer((json_int_t)d->control_changes));
+		struct lqd_udp_stats us;
+		lqd_udp_stats(d->udp, &us);
+		json_object_set_new(reply, "udp", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+			"threads", (json_int_t)us.threads, "received", (json_int_t)us.received,
+			"answered", (json_int_t)us.answered, "dropped", (json_int_t)us.dropped,
+			"refused", (json_int_t)us.refused, "send_errors", (json_int_t)us.send_errors));
 	}
 	return reply;
 }

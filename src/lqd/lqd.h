@@ -12,6 +12,7 @@
 
 struct lqd_source;
 struct lqd_control;
+struct lqd_udp;
 
 struct lqd {
 	struct lq_config config;
@@ -20,6 +21,7 @@ struct lqd {
 	struct lqd_source **sources;
 	size_t n_sources;
 	struct lqd_control *control;
+	struct lqd_udp *udp;
 	struct event *signal_term, *signal_int;
 	uint64_t control_changes;       /* bindings changed through the control socket */
 };
@@ -46,6 +48,19 @@ void lqd_source_stop(struct lqd_source *s);
 void lqd_source_status(const struct lqd_source *s, struct lqd_source_status *out);
 /* Read whatever the file has now (also called by the event loop). */
 int lqd_source_poll(struct lqd_source *s);
+
+/* ---- udp.c: single leasequeries over UDP ---- */
+struct lqd_udp_stats {
+	uint64_t received, answered, dropped, refused, send_errors;
+	size_t threads;
+};
+/* Open every UDP listen address and start the receive threads. */
+struct lqd_udp *lqd_udp_start(struct lqd *d);
+void lqd_udp_stop(struct lqd_udp *udp);
+void lqd_udp_stats(const struct lqd_udp *udp, struct lqd_udp_stats *out);
+
+/* ---- server_duid.c: the DHCPv6 server DUID when the config has none ---- */
+int lqd_server_duid_ensure(struct lqd *d);
 
 /* ---- control.c: the Unix control socket ---- */
 struct lqd_control *lqd_control_start(struct lqd *d, const char *path);
