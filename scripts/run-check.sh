@@ -140,8 +140,11 @@ e2e() {  # e2e NAME COMMAND...
 }
 if [ -x build/lqd ]; then
 	e2e lqd-sources python3 tests/e2e/lqd_sources.py build
+	# scapy is Debian's (python3-scapy): run Debian's python3
+	e2e lqd-udp /usr/bin/python3 tests/e2e/lqd_udp.py build
 	if [ "$(id -u)" = 0 ]; then
 		e2e kea-follow bash tests/e2e/kea_follow.sh build
+		e2e dhcpd-follow bash tests/e2e/dhcpd_follow.sh build
 	else
 		echo "e2e: the Kea and dhcpd tests need root for network namespaces (run make check as root)"
 		record "e2e/root-needed" 1
