@@ -228,6 +228,20 @@ def test_v4(u):
     check(reply is not None and assoc is not None and b"\xc0\x00\x02\x0c" in bytes(assoc if isinstance(assoc, bytes)
           else socket.inet_aton(str(assoc))), "v4 by MAC: the client's other address in associated-ip (%r)" % (assoc,))
 
+    if os.geteuid() == 0:
+        # without the relay source port sub-option the reply goes to giaddr port 67 (RFC 4388 6.4.3)
+        relay = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        relay.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        relay.bind(("127.0.0.1", 67))
+        relay.settimeout(1.0)
+        u.s.sendto(v4_query(0x1010, ciaddr="192.0.2.10", relay_port=False), u.dest)
+        try:
+            got = relay.recv(2048)
+        except socket.timeout:
+            got = None
+        relay.close()
+        check(got is not None and BOOTP(got).xid == 0x1010, "v4 without a relay port: the reply goes to giaddr port 67")
+
     reply = u.ask(v4_query(0x1003, client_id=bytes.fromhex("0102000000000a")))
     pkt, o = v4_options(reply) if reply else (None, {})
     check(reply is not None and o.get("message-type") == 13 and pkt.ciaddr == "192.0.2.10",
