@@ -4,7 +4,8 @@
 # prints it as text and JSON; `lq decode` reads one back from hex, and a
 # framed TCP stream of bulk messages is split into its messages. Then lqd
 # loads the bundled Kea lease files into its store, follows a line appended
-# to one, and takes a binding pushed through its control socket.
+# to one, and takes a binding pushed through its control socket; lq asks
+# lqd single leasequeries of both families over UDP.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -33,11 +34,18 @@ echo "\$ lq decode -6 0e000101000100"
 
 echo
 echo "### 5. lqd follows Kea lease files into its binding store"
-cp tests/data/kea/kea-2.2-perfdhcp-leases4.csv "$tmp/leases4.csv"
-cp tests/data/kea/kea-2.2-perfdhcp-leases6.csv "$tmp/leases6.csv"
+# real Kea-written lease files, their times moved to now so the leases are active
+now=$(date +%s)
+awk -F, -v OFS=, -v now="$now" 'NR > 1 { $5 = now + 3000 + NR } { print }' \
+	tests/data/kea/kea-2.2-perfdhcp-leases4.csv >"$tmp/leases4.csv"
+awk -F, -v OFS=, -v now="$now" 'NR > 1 { $4 = now + 3900 + NR } { print }' \
+	tests/data/kea/kea-2.2-perfdhcp-leases6.csv >"$tmp/leases6.csv"
 cat >"$tmp/lqd.conf" <<CONF
 {
   // the demo's lqd: two Kea lease files and a control socket
+  "server-id": "127.0.0.1",
+  "listen": [ { "address": "127.0.0.1", "udp-port": 10067, "tcp-port": false },
+              { "address": "::1", "udp-port": 10547, "tcp-port": false } ],
   "store": { "path": "$tmp/store" },
   "sources": [ { "type": "kea-csv", "path": "$tmp/leases4.csv" },
                { "type": "kea-csv", "path": "$tmp/leases6.csv" } ],
@@ -48,7 +56,7 @@ cat >"$tmp/lqd.conf" <<CONF
 CONF
 "$BUILD"/lqd -c "$tmp/lqd.conf" >"$tmp/lqd.log" 2>&1 &
 lqd_pid=$!
-trap 'kill $lqd_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $lqd_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 ctl() { python3 tests/e2e/lqctl.py "$tmp/lqd.sock" "$1"; }
 for _ in $(seq 50); do ctl '{"command":"status"}' >/dev/null 2>&1 && break; sleep 0.1; done
 sed 's/^[^ ]* /  /' "$tmp/lqd.log"
@@ -58,14 +66,31 @@ first=$(sed -n 2p "$tmp/leases4.csv" | cut -d, -f1)
 echo "\$ lqctl get $first"
 ctl "{\"command\":\"get\",\"address\":\"$first\"}"
 echo "# Kea appends a renewal of $first; lqd follows it at once"
-sed -n 2p "$tmp/leases4.csv" | awk -F, -v OFS=, '{ $5 = $5 + 3600; print }' >>"$tmp/leases4.csv"
+sed -n 2p "$tmp/leases4.csv" | awk -F, -v OFS=, -v now="$(date +%s)" '{ $5 = now + 3600; print }' >>"$tmp/leases4.csv"
 sleep 0.3
 ctl "{\"command\":\"get\",\"address\":\"$first\"}"
 echo "# a binding pushed through the control socket, then asked for by an address inside its prefix"
-ctl '{"command":"add","binding":{"prefix":"2001:db8:8000:1200::/56","type":"IA_PD","state":"active","client_id":"00:01:00:01:2a:3b:4c:5d:00:0c:01:02:03:04","iaid":1,"valid_lifetime":4000,"expire":2000000000}}'
+ctl "{\"command\":\"add\",\"binding\":{\"prefix\":\"2001:db8:8000:1200::/56\",\"type\":\"IA_PD\",\"state\":\"active\",\"client_id\":\"00:01:00:01:2a:3b:4c:5d:00:0c:01:02:03:04\",\"iaid\":1,\"valid_lifetime\":4000,\"preferred_lifetime\":3000,\"expire\":$(($(date +%s) + 4000))}}"
 ctl '{"command":"get","address":"2001:db8:8000:1234::1"}'
 echo "# a bad request gets a specific error"
 ctl '{"command":"add","binding":{"address":"10.0.0.300"}}' || true
+
+echo
+echo "### 6. Single leasequeries over UDP: lq asks lqd (RFC 4388, RFC 5007)"
+mac=$(sed -n 3p "$tmp/leases4.csv" | cut -d, -f2)
+addr6=$(sed -n 2p "$tmp/leases6.csv" | cut -d, -f1)
+duid=$(sed -n 2p "$tmp/leases6.csv" | cut -d, -f2)
+show() { echo "\$ lq $*"; "$BUILD"/lq "$@" || echo "(exit $?)"; echo; }
+show query -4 -s 127.0.0.1:10067 --ip "$first"
+show query -4 -s 127.0.0.1:10067 --mac "$mac" --json
+show query -4 -s 127.0.0.1:10067 --ip 10.0.200.1
+show query -4 -s 127.0.0.1:10067 --ip 198.51.100.7
+show query -6 -s '[::1]:10547' --address "$addr6"
+show query -6 -s '[::1]:10547' --address 2001:db8:8000:1234::1 --json
+show query -6 -s '[::1]:10547' --client-id "$duid" --link 2001:db8:1::
+show query -6 -s '[::1]:10547' --address 2001:db9::1
+echo "# nobody answers on this port: exit 3"
+show query -4 -s 127.0.0.1:10099 --ip "$first" --timeout 2
 kill $lqd_pid
 wait $lqd_pid 2>/dev/null || true
 
