@@ -22,13 +22,24 @@ import tempfile
 import time
 
 from scapy.layers.dhcp import BOOTP, DHCP
-from scapy.packet import Raw
+from scapy.layers.dhcp6 import (DHCP6, DHCP6OptClientId, DHCP6OptIAAddress, DHCP6OptServerId,
+                                DHCP6OptUnknown, DUID_LL)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from lqctl import request  # noqa: E402
 
-PORT4, PORT6 = 10067, 10547
+
+
+def free_udp_port(family):
+    """A port nothing listens on now (lqd binds it with SO_REUSEPORT, so two
+    tests sharing a fixed port would split each other's queries)."""
+    with socket.socket(socket.AF_INET if family == 4 else socket.AF_INET6, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1" if family == 4 else "::1", 0))
+        return s.getsockname()[1]
+
+
+PORT4, PORT6 = free_udp_port(4), free_udp_port(6)
 failures = 0
 NOW = int(time.time())
 
@@ -232,7 +243,12 @@ def test_v4(u):
         # without the relay source port sub-option the reply goes to giaddr port 67 (RFC 4388 6.4.3)
         relay = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         relay.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        relay.bind(("127.0.0.1", 67))
+        for attempt in range(50):  # a root `lq query` elsewhere may hold port 67 for a moment
+            try:
+                relay.bind(("127.0.0.1", 67))
+                break
+            except OSError:
+                time.sleep(0.1)
         relay.settimeout(1.0)
         u.s.sendto(v4_query(0x1010, ciaddr="192.0.2.10", relay_port=False), u.dest)
         try:
@@ -295,6 +311,18 @@ def test_v6(u):
         check(any(l[0] == "2001:db8:1::100" and 3900 <= l[3] <= 3970 for l in leases),
               "v6 by address: IAADDR with the valid lifetime left (%s)" % leases)
         check(first(inner, 46) is not None, "v6 by address: OPTION_CLT_TIME present")
+
+    # the same question built and read by scapy: its DHCPv6 layer knows no
+    # leasequery messages, so LQ_QUERY (44) and CLIENT_DATA (45) are generic options
+    iaaddr = bytes(DHCP6OptIAAddress(addr="2001:db8:1::100", preflft=0, validlft=0))
+    query = (DHCP6(msgtype=14, trid=0x118) / DHCP6OptClientId(duid=DUID_LL(lladdr="02:00:00:00:00:01"))
+             / DHCP6OptUnknown(optcode=44, data=b"\x01" + bytes(16) + iaaddr))
+    reply = u.ask(bytes(query))
+    pkt = DHCP6(reply) if reply else None
+    check(pkt is not None and pkt.msgtype == 15 and pkt.trid == 0x118
+          and bytes(pkt[DHCP6OptServerId].duid) == server_duid
+          and any(o.optcode == 45 for o in pkt.iterpayloads() if isinstance(o, DHCP6OptUnknown)),
+          "v6 by address, built and parsed by scapy: LEASEQUERY-REPLY with our server-id and client data")
 
     reply = u.ask(v6_query(0x112, 1, address="2001:db8:8000:100::1234"))
     t, xid, opts = v6_reply(reply) if reply else (0, 0, [])
