@@ -46,7 +46,10 @@ class Lqd:
         self.conf = os.path.join(rundir, "lqd.conf")
         self.log = os.path.join(rundir, "lqd.log")
         self.store = os.path.join(rundir, "store")
+        # no UDP or TCP service: the benchmark is about ingest, and the
+        # leasequery ports may be taken by other tests on the machine
         config = {"store": {"path": self.store},
+                  "listen": [{"address": "127.0.0.1", "udp-port": False, "tcp-port": False}],
                   "sources": [{"type": "kea-csv", "path": lease_file}],
                   "control-socket": self.sock,
                   "subnets4": [{"subnet": "10.0.0.0/8"}],

@@ -5,7 +5,8 @@
  * Usage: store_bench [BINDINGS [DIR]] (default 1000000, a temporary dir).
  * Environment: LQ_BENCH_BATCH (changes per transaction, default 10000),
  * LQ_BENCH_SHUFFLE (scattered instead of address order), LQ_BENCH_SYNC
- * (fsync every batch instead of no_sync). */
+ * (fsync every batch instead of no_sync), LQ_BENCH_LOAD (all batches in one
+ * load transaction, lq_store_load_begin, as lqd's initial load). */
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,12 @@ static int load(struct lq_store *s, uint32_t n)
 		free(t);
 		return LQ_STORE_ERR_NOMEM;
 	}
+	bool one_txn = getenv("LQ_BENCH_LOAD") != NULL;
+	if (one_txn && (rc = lq_store_load_begin(s)) != LQ_STORE_OK) {
+		free(batch);
+		free(t);
+		return rc;
+	}
 	for (uint32_t start = 0; rc == LQ_STORE_OK && start < n; start += batch_len) {
 		uint32_t count = n - start < batch_len ? n - start : batch_len;
 
@@ -98,6 +105,11 @@ static int load(struct lq_store *s, uint32_t n)
 			make_binding(i, &t[j], &batch[j].binding);
 		}
 		rc = lq_store_apply(s, batch, count, 1700003600 + start / batch_len, NULL);
+	}
+	if (one_txn) {
+		int end = lq_store_load_end(s, rc == LQ_STORE_OK);
+		if (rc == LQ_STORE_OK)
+			rc = end;
 	}
 	free(batch);
 	free(t);
@@ -183,8 +195,9 @@ static int run(const char *dir, uint32_t n, bool no_sync)
 		lq_store_close(s);
 		return 1;
 	}
-	printf("load %u bindings (%s, %s, batches of %u): %.2f s, %.0f bindings/s\n", n,
+	printf("load %u bindings (%s, %s%s, batches of %u): %.2f s, %.0f bindings/s\n", n,
 	       getenv("LQ_BENCH_SHUFFLE") ? "shuffled" : "address order",
+	       getenv("LQ_BENCH_LOAD") ? "one load transaction, " : "",
 	       no_sync ? "no_sync" : "fsync per batch", batch_size, t, n / t);
 	if (lq_store_read_begin(s, &r) == LQ_STORE_OK) {
 		if (lq_store_stats(r, &st) == LQ_STORE_OK)

@@ -178,6 +178,7 @@ int lq_store_open(struct lq_store **out, const char *path, const struct lq_store
 		return LQ_STORE_ERR_NOMEM;
 	s->read_only = o->read_only;
 	s->history_limit = o->history_limit ? o->history_limit : LQ_STORE_DEFAULT_HISTORY;
+	pthread_mutex_init(&s->load_lock, NULL);
 	rc = open_env(s, path, o);
 	if (rc == LQ_STORE_OK)
 		rc = open_databases(s);
@@ -193,8 +194,11 @@ void lq_store_close(struct lq_store *store)
 {
 	if (store == NULL)
 		return;
+	if (store->loading)
+		lq_store_load_end(store, false);
 	if (store->env != NULL)
 		mdb_env_close(store->env);
+	pthread_mutex_destroy(&store->load_lock);
 	free(store);
 }
 
@@ -207,29 +211,6 @@ int lq_store_sync(struct lq_store *store)
 
 /* ---- the write transaction ---- */
 
-/* Index writes are collected during the batch, then sorted by index, index
- * key and binding key and applied in that order: neighbouring entries land
- * on the same LMDB pages, which random order would touch once per entry.
- * Writes to the same entry keep their batch order, so the result is that of
- * applying them one by one. */
-struct index_op {
-	uint32_t order;       /* position in the batch's sequence of writes */
-	uint32_t offset;      /* of the index key, then the binding key, in the arena */
-	uint16_t key_len;
-	uint8_t bkey_len;
-	uint8_t index;
-	bool del;
-};
-
-struct index_ops {
-	struct index_op *ops;
-	size_t n;
-	size_t cap;
-	uint8_t *arena;
-	size_t arena_len;
-	size_t arena_cap;
-};
-
 struct apply_ctx {
 	struct lq_store *store;
 	MDB_txn *txn;
@@ -238,7 +219,7 @@ struct apply_ctx {
 	uint64_t next_seq;
 	int64_t plen_delta[LQ_STORE_PLEN_COUNT];
 	bool plen_changed;
-	struct index_ops index_ops;
+	struct lq_store_index_ops index_ops;
 };
 
 /* The index keys of one binding, copied out of LMDB's pages (which a write
@@ -294,122 +275,6 @@ static bool index_key_equal(const struct index_keys *a, const struct index_keys 
 	return a->len[i] == b->len[i] && memcmp(a->key[i], b->key[i], a->len[i]) == 0;
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t ncap = *cap ? *cap : 1024;
-	void *np;
-
-	if (need <= *cap)
-		return true;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * size);
-	if (np == NULL)
-		return false;
-	*p = np;
-	*cap = ncap;
-	return true;
-}
-
-static int push_index_op(struct index_ops *q, int i, bool del, const struct index_keys *keys,
-			 const MDB_val *bkey)
-{
-	size_t need = keys->len[i] + bkey->mv_size;
-	struct index_op *op;
-
-	if (q->n >= UINT32_MAX || q->arena_len + need > UINT32_MAX ||
-	    !grow((void **)&q->ops, &q->cap, q->n + 1, sizeof(*q->ops)) ||
-	    !grow((void **)&q->arena, &q->arena_cap, q->arena_len + need, 1))
-		return LQ_STORE_ERR_NOMEM;
-	op = &q->ops[q->n];
-	op->order = (uint32_t)q->n;
-	op->offset = (uint32_t)q->arena_len;
-	op->key_len = (uint16_t)keys->len[i];
-	op->bkey_len = (uint8_t)bkey->mv_size;
-	op->index = (uint8_t)i;
-	op->del = del;
-	memcpy(q->arena + q->arena_len, keys->key[i], keys->len[i]);
-	memcpy(q->arena + q->arena_len + keys->len[i], bkey->mv_data, bkey->mv_size);
-	q->arena_len += need;
-	q->n++;
-	return LQ_STORE_OK;
-}
-
-/* qsort has no context argument in C11: the arena of the sort running on
- * this thread */
-static _Thread_local const uint8_t *sort_arena;
-
-static int compare_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
-{
-	int d = memcmp(a, b, alen < blen ? alen : blen);
-
-	if (d != 0)
-		return d;
-	return alen < blen ? -1 : alen > blen;
-}
-
-static int compare_index_ops(const void *pa, const void *pb)
-{
-	const struct index_op *a = pa;
-	const struct index_op *b = pb;
-	const uint8_t *ka = sort_arena + a->offset;
-	const uint8_t *kb = sort_arena + b->offset;
-	int d;
-
-	if (a->index != b->index)
-		return a->index < b->index ? -1 : 1;
-	d = compare_bytes(ka, a->key_len, kb, b->key_len);
-	if (d == 0)
-		d = compare_bytes(ka + a->key_len, a->bkey_len, kb + b->key_len, b->bkey_len);
-	if (d == 0)
-		d = a->order < b->order ? -1 : a->order > b->order;
-	return d;
-}
-
-static int apply_index_op(MDB_cursor *cur, const struct index_op *op, const uint8_t *arena)
-{
-	MDB_val k = { op->key_len, (void *)(arena + op->offset) };
-	MDB_val v = { op->bkey_len, (void *)(arena + op->offset + op->key_len) };
-	int rc;
-
-	if (!op->del) {
-		rc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA);
-		return rc == MDB_KEYEXIST ? LQ_STORE_OK : lq_store_mdb_err(rc);
-	}
-	rc = mdb_cursor_get(cur, &k, &v, MDB_GET_BOTH);
-	if (rc == 0)
-		rc = mdb_cursor_del(cur, 0);
-	return rc == MDB_NOTFOUND ? LQ_STORE_OK : lq_store_mdb_err(rc);
-}
-
-static int apply_index_ops(MDB_txn *txn, const struct lq_store *store, struct index_ops *q)
-{
-	MDB_cursor *cur = NULL;
-	int cur_index = -1;
-	int rc = LQ_STORE_OK;
-
-	if (q->n == 0)
-		return LQ_STORE_OK;
-	sort_arena = q->arena;
-	qsort(q->ops, q->n, sizeof(*q->ops), compare_index_ops);
-	for (size_t i = 0; rc == LQ_STORE_OK && i < q->n; i++) {
-		const struct index_op *op = &q->ops[i];
-
-		if (op->index != cur_index) {
-			if (cur != NULL)
-				mdb_cursor_close(cur);
-			cur = NULL;
-			cur_index = op->index;
-			rc = lq_store_mdb_err(mdb_cursor_open(txn, store->index[cur_index], &cur));
-		}
-		if (rc == LQ_STORE_OK)
-			rc = apply_index_op(cur, op, q->arena);
-	}
-	if (cur != NULL)
-		mdb_cursor_close(cur);
-	return rc;
-}
-
 /* Move the index entries of binding bkey from old (may be NULL) to new (may
  * be NULL), touching only the indexes whose key changed. */
 static int update_indexes(struct apply_ctx *c, MDB_val *bkey, const struct index_keys *old,
@@ -421,10 +286,24 @@ static int update_indexes(struct apply_ctx *c, MDB_val *bkey, const struct index
 		if (old && new && index_key_equal(old, new, i))
 			continue;
 		if (old && old->len[i] > 0)
-			rc = push_index_op(&c->index_ops, i, true, old, bkey);
+			rc = lq_store_index_ops_push(&c->index_ops, i, true, old->key[i], old->len[i], bkey);
 		if (rc == LQ_STORE_OK && new && new->len[i] > 0)
-			rc = push_index_op(&c->index_ops, i, false, new, bkey);
+			rc = lq_store_index_ops_push(&c->index_ops, i, false, new->key[i], new->len[i], bkey);
 	}
+	return rc;
+}
+
+/* The index keys of the stored record v of bkey. */
+static int old_index_keys(const MDB_val *bkey, const MDB_val *v, struct index_keys *old)
+{
+	struct lq_binding b;
+	int64_t changed_at;
+	int rc = lq_store_record_decode(v->mv_data, v->mv_size, &b, &changed_at);
+
+	if (rc == LQ_STORE_OK)
+		rc = lq_store_key_decode(bkey->mv_data, bkey->mv_size, &b.key);
+	if (rc == LQ_STORE_OK)
+		compute_index_keys(&b, changed_at, old);
 	return rc;
 }
 
@@ -432,8 +311,6 @@ static int update_indexes(struct apply_ctx *c, MDB_val *bkey, const struct index
 static int load_old(struct apply_ctx *c, MDB_val *bkey, struct index_keys *old, bool *found)
 {
 	MDB_val v;
-	struct lq_binding b;
-	int64_t changed_at;
 	int rc = mdb_get(c->txn, c->store->bindings, bkey, &v);
 
 	*found = false;
@@ -441,24 +318,30 @@ static int load_old(struct apply_ctx *c, MDB_val *bkey, struct index_keys *old, 
 		return LQ_STORE_OK;
 	if (rc != 0)
 		return lq_store_mdb_err(rc);
-	rc = lq_store_record_decode(v.mv_data, v.mv_size, &b, &changed_at);
-	if (rc == LQ_STORE_OK)
-		rc = lq_store_key_decode(bkey->mv_data, bkey->mv_size, &b.key);
-	if (rc != LQ_STORE_OK)
-		return rc;
-	compute_index_keys(&b, changed_at, old);
-	*found = true;
-	return LQ_STORE_OK;
+	rc = old_index_keys(bkey, &v, old);
+	*found = rc == LQ_STORE_OK;
+	return rc;
 }
 
-static int put_binding(struct apply_ctx *c, MDB_val *bkey, const struct lq_binding *b)
+static int put_binding(struct apply_ctx *c, MDB_val *bkey, const struct lq_binding *b,
+		       struct index_keys *old, bool *found)
 {
 	uint8_t record[LQ_STORE_RECORD_MAX];
 	MDB_val v = { 0, record };
+	MDB_val existing;
 	int rc = lq_store_record_encode(b, c->now, record, sizeof(record), &v.mv_size);
 
+	*found = false;
 	if (rc != LQ_STORE_OK)
 		return rc;
+	existing = v;
+	rc = mdb_put(c->txn, c->store->bindings, bkey, &existing, MDB_NOOVERWRITE);
+	if (rc != MDB_KEYEXIST)
+		return lq_store_mdb_err(rc);
+	rc = old_index_keys(bkey, &existing, old);
+	if (rc != LQ_STORE_OK)
+		return rc;
+	*found = true;
 	return lq_store_mdb_err(mdb_put(c->txn, c->store->bindings, bkey, &v, 0));
 }
 
@@ -487,10 +370,8 @@ static int apply_upsert(struct apply_ctx *c, MDB_val *bkey, const struct lq_bind
 	struct index_keys old;
 	struct index_keys new;
 	bool found;
-	int rc = load_old(c, bkey, &old, &found);
+	int rc = put_binding(c, bkey, b, &old, &found);
 
-	if (rc == LQ_STORE_OK)
-		rc = put_binding(c, bkey, b);
 	if (rc != LQ_STORE_OK)
 		return rc;
 	compute_index_keys(b, c->now, &new);
@@ -624,7 +505,7 @@ static bool source_pos_valid(const struct lq_store_source_pos *pos)
 
 static int begin_batch(struct apply_ctx *c)
 {
-	uint64_t history_time;
+	uint64_t history_time = 0;
 	int rc = meta_get_u64(c, LQ_META_NEXT_SEQ, &c->next_seq, 1);
 
 	if (rc == LQ_STORE_OK)
@@ -641,7 +522,7 @@ static int finish_batch(struct apply_ctx *c, size_t n, const struct lq_store_sou
 	int rc = LQ_STORE_OK;
 
 	if (n > 0) {
-		rc = apply_index_ops(c->txn, c->store, &c->index_ops);
+		rc = lq_store_index_ops_apply(c->txn, c->store, &c->index_ops);
 		if (rc == LQ_STORE_OK)
 			rc = prune_history(c);
 		if (rc == LQ_STORE_OK)
@@ -656,10 +537,39 @@ static int finish_batch(struct apply_ctx *c, size_t n, const struct lq_store_sou
 	return rc;
 }
 
+/* The write transaction an apply of this thread uses: the open load's
+ * (*in_load set), or a new one. Fails with the error that aborted a load. */
+static int apply_txn(struct lq_store *store, MDB_txn **txn, bool *in_load)
+{
+	int rc = LQ_STORE_OK;
+
+	pthread_mutex_lock(&store->load_lock);
+	*in_load = store->loading && pthread_equal(store->load_owner, pthread_self());
+	if (*in_load) {
+		*txn = store->load_txn;
+		rc = store->load_error;
+	}
+	pthread_mutex_unlock(&store->load_lock);
+	if (*in_load)
+		return rc;
+	return lq_store_mdb_err(mdb_txn_begin(store->env, NULL, 0, txn));
+}
+
+/* A failed apply inside a load undoes the whole load. */
+static void abort_load(struct lq_store *store, int err)
+{
+	pthread_mutex_lock(&store->load_lock);
+	mdb_txn_abort(store->load_txn);
+	store->load_txn = NULL;
+	store->load_error = err;
+	pthread_mutex_unlock(&store->load_lock);
+}
+
 int lq_store_apply(struct lq_store *store, const struct lq_binding_change *changes,
 		   size_t n, int64_t now, const struct lq_store_source_pos *pos)
 {
 	struct apply_ctx *c;
+	bool in_load;
 	int rc;
 
 	if (store->read_only)
@@ -671,7 +581,7 @@ int lq_store_apply(struct lq_store *store, const struct lq_binding_change *chang
 		return LQ_STORE_ERR_NOMEM;
 	c->store = store;
 	c->now = now;
-	rc = lq_store_mdb_err(mdb_txn_begin(store->env, NULL, 0, &c->txn));
+	rc = apply_txn(store, &c->txn, &in_load);
 	if (rc != LQ_STORE_OK) {
 		free(c);
 		return rc;
@@ -681,14 +591,63 @@ int lq_store_apply(struct lq_store *store, const struct lq_binding_change *chang
 		rc = apply_change(c, &changes[i]);
 	if (rc == LQ_STORE_OK)
 		rc = finish_batch(c, n, pos);
-	if (rc == LQ_STORE_OK)
+	if (in_load && rc != LQ_STORE_OK)
+		abort_load(store, rc);
+	else if (!in_load && rc == LQ_STORE_OK)
 		rc = lq_store_mdb_err(mdb_txn_commit(c->txn));
-	else
+	else if (!in_load)
 		mdb_txn_abort(c->txn);
-	free(c->index_ops.ops);
-	free(c->index_ops.arena);
+	lq_store_index_ops_free(&c->index_ops);
 	free(c);
 	return rc;
+}
+
+int lq_store_load_begin(struct lq_store *store)
+{
+	MDB_txn *txn;
+	int rc;
+
+	if (store->read_only)
+		return LQ_STORE_ERR_READONLY;
+	pthread_mutex_lock(&store->load_lock);
+	rc = store->loading ? LQ_STORE_ERR_INVALID : LQ_STORE_OK;
+	pthread_mutex_unlock(&store->load_lock);
+	if (rc != LQ_STORE_OK)
+		return rc;
+	rc = lq_store_mdb_err(mdb_txn_begin(store->env, NULL, 0, &txn));
+	if (rc != LQ_STORE_OK)
+		return rc;
+	pthread_mutex_lock(&store->load_lock);
+	store->loading = true;
+	store->load_owner = pthread_self();
+	store->load_txn = txn;
+	store->load_error = LQ_STORE_OK;
+	pthread_mutex_unlock(&store->load_lock);
+	return LQ_STORE_OK;
+}
+
+int lq_store_load_end(struct lq_store *store, bool commit)
+{
+	MDB_txn *txn;
+	int rc;
+
+	pthread_mutex_lock(&store->load_lock);
+	if (!store->loading || !pthread_equal(store->load_owner, pthread_self())) {
+		pthread_mutex_unlock(&store->load_lock);
+		return LQ_STORE_ERR_INVALID;
+	}
+	txn = store->load_txn;
+	rc = store->load_error;
+	store->loading = false;
+	store->load_txn = NULL;
+	store->load_error = LQ_STORE_OK;
+	pthread_mutex_unlock(&store->load_lock);
+	if (txn == NULL)
+		return rc;
+	if (commit)
+		return lq_store_mdb_err(mdb_txn_commit(txn));
+	mdb_txn_abort(txn);
+	return LQ_STORE_OK;
 }
 
 int lq_store_source_pos_get(struct lq_store *store, const char *name,

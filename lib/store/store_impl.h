@@ -5,6 +5,7 @@
 #define LQ_STORE_IMPL_H
 
 #include <lmdb.h>
+#include <pthread.h>
 
 #include "lq/store.h"
 
@@ -34,6 +35,13 @@ struct lq_store {
 	MDB_dbi index[LQ_IDX_COUNT];
 	uint64_t history_limit;
 	bool read_only;
+
+	/* an open load (lq_store_load_begin): guarded by load_lock */
+	pthread_mutex_t load_lock;
+	bool loading;
+	pthread_t load_owner;     /* the thread whose applies go into load_txn */
+	MDB_txn *load_txn;        /* NULL after a failure aborted it */
+	int load_error;           /* that failure */
 };
 
 struct lq_store_reader {
@@ -70,6 +78,30 @@ size_t lq_store_index_key_time(uint8_t family, int64_t time,
 /* Big-endian fixed-width helpers. */
 void lq_store_put_u64(uint8_t out[8], uint64_t v);
 uint64_t lq_store_get_u64(const uint8_t in[8]);
+
+/* ---- index_ops.c: the index writes of one batch ---- */
+struct lq_store_index_op {
+	uint32_t offset;      /* of the index key, then the binding key, in the arena */
+	uint16_t key_len;
+	uint8_t bkey_len;
+	uint8_t index;        /* enum lq_store_index */
+	bool del;
+};
+
+struct lq_store_index_ops {
+	struct lq_store_index_op *ops;        /* in batch order */
+	size_t n, cap;
+	uint8_t *arena;
+	size_t arena_len, arena_cap;
+};
+
+/* Queue the write (del: the removal) of entry key -> bkey of index. */
+int lq_store_index_ops_push(struct lq_store_index_ops *q, int index, bool del, const uint8_t *key,
+			    size_t key_len, const MDB_val *bkey);
+/* Sort the queued writes per index (see index_ops.c) and apply them. */
+int lq_store_index_ops_apply(MDB_txn *txn, const struct lq_store *store,
+			     const struct lq_store_index_ops *q);
+void lq_store_index_ops_free(struct lq_store_index_ops *q);
 
 /* History entries: [zigzag varint time][op][encoded key]. */
 #define LQ_STORE_HISTORY_MAX (10 + 1 + LQ_STORE_KEY_MAX)

@@ -5,7 +5,9 @@
  * is. When it cannot resume (first start, or the file was replaced while lqd
  * was down) the source loads the file whole (for Kea with the rotated files
  * first, in the order Kea itself reads them) and then deletes from the store
- * every binding of its family the source no longer has. */
+ * every binding of its family the source no longer has. Such a load goes
+ * into one store transaction (lq_store_load_begin): every page is written
+ * once and synced once, at the end. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +38,9 @@ struct lqd_source {
 	struct lq_follow_pos pos;        /* where the store will be after the batch */
 	bool pos_valid;
 	bool loading;                    /* full load in progress: sweep at its end */
-	struct lqd_keyset seen;
+	bool in_load_txn;                /* the load goes into one store transaction */
+	bool skip_sweep;                 /* the load began on an empty store */
+	struct lqd_keyset seen;          /* keys the load had, unless skip_sweep */
 	const char *reading;             /* the file being read, for messages */
 	uint64_t lines, changes, bad_lines, batches;
 };
@@ -106,7 +110,7 @@ static int add_change(struct lqd_source *s, const struct lq_binding_change *c)
 {
 	if (s->family == 0)
 		s->family = c->binding.key.family;
-	if (s->loading && lqd_keyset_add(&s->seen, &c->binding.key) < 0)
+	if (s->loading && !s->skip_sweep && lqd_keyset_add(&s->seen, &c->binding.key) < 0)
 		return -1;
 	if (lq_change_batch_add(&s->batch, c) < 0) {
 		lqd_log(LQD_LOG_ERROR, "%s: out of memory", s->cfg->path);
@@ -252,25 +256,74 @@ store_failed:
 	return -1;
 }
 
+/* ---- full loads ---- */
+
+static bool store_is_empty(struct lq_store *store)
+{
+	struct lq_store_reader *r;
+	struct lq_store_stats st;
+	bool empty = false;
+
+	if (lq_store_read_begin(store, &r) < 0)
+		return false;
+	if (lq_store_stats(r, &st) >= 0)
+		empty = st.bindings4 == 0 && st.bindings6 == 0;
+	lq_store_read_end(r);
+	return empty;
+}
+
+/* Start a full load: one store transaction for all of it. Into an empty
+ * store there is nothing to sweep afterwards, so no keys are collected. */
+static void begin_load(struct lqd_source *s)
+{
+	s->loading = true;
+	s->skip_sweep = store_is_empty(s->d->store);
+	int rc = lq_store_load_begin(s->d->store);
+	if (rc < 0)
+		lqd_log(LQD_LOG_WARNING, "%s: loading batch by batch: %s", s->cfg->path, lq_store_strerror(rc));
+	s->in_load_txn = rc == 0;
+}
+
+/* Commit the load's transaction (if it has one): what was read so far. */
+static int end_load_txn(struct lqd_source *s)
+{
+	if (!s->in_load_txn)
+		return 0;
+	s->in_load_txn = false;
+	int rc = lq_store_load_end(s->d->store, true);
+	if (rc < 0) {
+		lqd_log(LQD_LOG_ERROR, "%s: the load failed, none of it is stored (restart lqd to load again): %s",
+			s->cfg->path, lq_store_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static void finish_load(struct lqd_source *s)
+{
+	s->loading = false;
+	end_load_txn(s);
+	if (!s->skip_sweep && sweep(s) < 0)
+		lqd_log(LQD_LOG_ERROR, "%s: could not remove stale bindings", s->cfg->path);
+	s->skip_sweep = false;
+	lqd_keyset_free(&s->seen);
+	lqd_log(LQD_LOG_INFO, "%s: loaded, %llu lines, %llu changes, %llu bad lines; following",
+		s->cfg->path, (unsigned long long)s->lines, (unsigned long long)s->changes,
+		(unsigned long long)s->bad_lines);
+}
+
 int lqd_source_poll(struct lqd_source *s)
 {
 	s->reading = s->cfg->path;
 	int rc = lq_follow_read(&s->follow, on_line, on_warn, s);
-	if (rc != 0) {
+	if (rc != 0)
 		lqd_log(LQD_LOG_ERROR, "%s: %s", s->cfg->path, rc < 0 ? strerror(errno) : "store failure");
+	if (rc != 0 || flush_batch(s) < 0) {
+		end_load_txn(s);        /* never keep the writer lock past this call */
 		return -1;
 	}
-	if (flush_batch(s) < 0)
-		return -1;
-	if (s->loading) {
-		s->loading = false;
-		if (sweep(s) < 0)
-			lqd_log(LQD_LOG_ERROR, "%s: could not remove stale bindings", s->cfg->path);
-		lqd_keyset_free(&s->seen);
-		lqd_log(LQD_LOG_INFO, "%s: loaded, %llu lines, %llu changes, %llu bad lines; following",
-			s->cfg->path, (unsigned long long)s->lines, (unsigned long long)s->changes,
-			(unsigned long long)s->bad_lines);
-	}
+	if (s->loading)
+		finish_load(s);
 	return 0;
 }
 
@@ -380,7 +433,7 @@ struct lqd_source *lqd_source_start(struct lqd *d, const struct lq_config_source
 	} else {
 		lqd_log(LQD_LOG_INFO, "%s: %s, loading it whole", src->path,
 			have_saved ? "replaced since the last run" : "first run");
-		s->loading = true;
+		begin_load(s);
 		if (s->kea != NULL)
 			load_kea_rotated(s);
 	}
@@ -398,6 +451,8 @@ void lqd_source_stop(struct lqd_source *s)
 {
 	if (s == NULL)
 		return;
+	if (s->in_load_txn)
+		lq_store_load_end(s->d->store, false);
 	if (s->ev != NULL)
 		event_free(s->ev);
 	lq_follow_close(&s->follow);

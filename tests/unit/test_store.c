@@ -2,14 +2,18 @@
  * directory: every index of both families with exact result sets through
  * insert, update and delete; prefix containment; time qualifiers; snapshot
  * isolation; the change history (order, bounds, pruning, sequence numbers
- * across reopen); source positions stored atomically with their batch; and
- * consistency after the writer is killed with SIGKILL at random moments.
+ * across reopen); source positions stored atomically with their batch;
+ * index writes to the same entries many times within one batch; loads in
+ * one transaction (commit, undo, failure, a writer of another thread
+ * waiting); and consistency after the writer is killed with SIGKILL at
+ * random moments.
  * White box: the consistency checker walks the index databases directly. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1168,6 +1172,277 @@ static void test_kill9_consistency(void **state)
 	assert_int_equal(lq_store_open(&f->store, f->dir, NULL), LQ_STORE_OK);
 }
 
+
+/* ---- many writes to the same entries in one batch ---- */
+
+/* One batch moves bindings between index values and back, deletes and
+ * re-adds them: the indexes must end as if the changes came one by one. */
+static void test_index_writes_within_a_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_binding_change c[9];
+	lq_ip6 link;
+
+	memset(c, 0, sizeof(c));
+	c[0].binding = v4(1, "mac-X", "cid-1", "rem-A");
+	c[1].binding = v4(1, "mac-Y", "cid-1", "rem-B");
+	c[2].binding = v4(2, "mac-Y", "cid-2", "rem-A");
+	c[3].op = LQ_CHANGE_DELETE;
+	c[3].binding.key = c[0].binding.key;
+	c[4].binding = v4(1, "mac-X", "cid-9", "rem-A");
+	c[5].binding = v4(3, "mac-X", NULL, NULL);
+	set_link4(&c[5].binding, 7);
+	c[6].op = LQ_CHANGE_DELETE;
+	c[6].binding.key = c[2].binding.key;
+	c[7].binding = v4(2, "mac-Z", "cid-2", "rem-C");
+	c[8].binding = v4(3, "mac-Y", NULL, NULL);
+	for (size_t i = 0; i < 9; i++) {
+		if (c[i].op != LQ_CHANGE_DELETE)
+			c[i].op = LQ_CHANGE_UPSERT;
+	}
+	assert_int_equal(lq_store_apply(s, c, 9, 5000, NULL), LQ_STORE_OK);
+	check_consistency(s);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_HWADDR, "mac-X"), BIT(1));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_HWADDR, "mac-Y"), BIT(3));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_HWADDR, "mac-Z"), BIT(2));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_CLIENT_ID, "cid-1"), 0);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_CLIENT_ID, "cid-9"), BIT(1));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_REMOTE_ID, "rem-A"), BIT(1));
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_REMOTE_ID, "rem-B"), 0);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_REMOTE_ID, "rem-C"), BIT(2));
+	set_link4(&c[0].binding, 7);
+	link = c[0].binding.link_address;
+	assert_int_equal(by_link(s, 4, link), 0);
+	assert_int_equal(all_of(s, 4), BIT(1) | BIT(2) | BIT(3));
+}
+
+/* Large batches of random changes over few keys and few values, so that
+ * most index entries are written several times per batch, in every order;
+ * the store must match a replay of the changes and stay consistent. */
+#define MANY_KEYS 40
+#define MANY_BATCH 300
+
+static void test_index_writes_random_batches(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	static struct lq_binding_change batch[MANY_BATCH];
+	static struct gen_change g[MANY_BATCH];
+	bool present[MANY_KEYS] = { false };
+	char host[MANY_KEYS][16];
+	uint32_t seed = 7;
+
+	for (unsigned n = 1; n <= 12; n++) {
+		for (unsigned j = 0; j < MANY_BATCH; j++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned key = (seed >> 8) % MANY_KEYS;
+			gen_change(n * 1000 + j, (seed >> 3) % 5, &batch[j], &g[j], &(unsigned){ 0 });
+			gen_key(key, &batch[j].binding.key);
+			batch[j].binding.type = batch[j].binding.key.family == 4 ? LQ_LEASE_V4
+						: batch[j].binding.key.prefix_len == 128 ? LQ_LEASE_NA : LQ_LEASE_PD;
+			present[key] = batch[j].op == LQ_CHANGE_UPSERT;
+			memcpy(host[key], g[j].host, sizeof(host[key]));
+		}
+		assert_int_equal(lq_store_apply(s, batch, MANY_BATCH, 1000 + n, NULL), LQ_STORE_OK);
+		check_consistency(s);
+		struct lq_store_reader *r;
+		assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+		for (unsigned key = 0; key < MANY_KEYS; key++) {
+			struct lq_binding_key k;
+			struct lq_binding got;
+			gen_key(key, &k);
+			assert_int_equal(lq_store_get(r, &k, &got, NULL), present[key] ? 1 : 0);
+			if (present[key])
+				assert_bytes_same(got.hostname, text(host[key]));
+		}
+		lq_store_read_end(r);
+	}
+}
+
+
+/* Long runs of entries under one index key (subnet, link, time), written in
+ * rising, falling, interleaved and scattered order across batches, with
+ * removals: the entries past the stored ones are appended, the others
+ * inserted; the indexes must hold exactly the bindings. */
+static unsigned count_filter(struct lq_store *s, const struct lq_store_filter *f)
+{
+	struct lq_store_reader *r;
+	struct lq_store_cursor *c;
+	struct lq_binding b;
+	unsigned n = 0;
+	int rc;
+
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+	assert_int_equal(lq_store_cursor_open(r, f, &c), LQ_STORE_OK);
+	while ((rc = lq_store_cursor_next(c, &b)) == 1)
+		n++;
+	assert_int_equal(rc, 0);
+	lq_store_cursor_close(c);
+	lq_store_read_end(r);
+	return n;
+}
+
+#define RUN_KEYS 600
+
+static unsigned run_order(unsigned round, unsigned j)
+{
+	switch (round % 4) {
+	case 0: return j;                                       /* rising */
+	case 1: return RUN_KEYS - 1 - j;                        /* falling */
+	case 2: return j < RUN_KEYS / 2 ? 2 * j : 2 * (j - RUN_KEYS / 2) + 1;   /* interleaved */
+	default: return (j * 257u + round) % RUN_KEYS;          /* scattered */
+	}
+}
+
+static void test_index_dup_runs(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	static struct lq_binding_change batch[RUN_KEYS / 2];
+	bool present[RUN_KEYS] = { false };
+	struct lq_store_filter subnet = { .family = 4, .by = LQ_STORE_BY_SUBNET, .subnet_id = 1 };
+	struct lq_store_filter link = { .family = 4, .by = LQ_STORE_BY_LINK };
+
+	for (unsigned round = 0; round < 8; round++) {
+		for (unsigned half = 0; half < 2; half++) {
+			for (unsigned j = 0; j < RUN_KEYS / 2; j++) {
+				unsigned id = run_order(round, half * RUN_KEYS / 2 + j);
+				lq_ip4 a = { { 10, 2, (uint8_t)(id >> 8), (uint8_t)id } };
+				struct lq_binding_change *c = &batch[j];
+
+				memset(c, 0, sizeof(*c));
+				lq_binding_key_v4(&c->binding.key, &a);
+				c->op = (id + round) % 7 == 0 ? LQ_CHANGE_DELETE : LQ_CHANGE_UPSERT;
+				c->binding.type = LQ_LEASE_V4;
+				c->binding.subnet_id = 1;
+				c->binding.cltt = 1000;
+				c->binding.expire = 2000;
+				set_link4(&c->binding, 9);
+				present[id] = c->op == LQ_CHANGE_UPSERT;
+			}
+			/* same time for the whole round: one time key with long runs */
+			assert_int_equal(lq_store_apply(s, batch, RUN_KEYS / 2, 7000 + round, NULL), LQ_STORE_OK);
+		}
+		unsigned want = 0;
+		for (unsigned id = 0; id < RUN_KEYS; id++)
+			want += present[id];
+		link.link = batch[0].binding.link_address;
+		assert_int_equal(count_filter(s, &subnet), want);
+		assert_int_equal(count_filter(s, &link), want);
+		check_consistency(s);
+	}
+}
+
+/* ---- loads in one transaction ---- */
+
+static unsigned count_v4(struct lq_store *s)
+{
+	struct lq_store_reader *r;
+	struct lq_store_stats st;
+
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+	assert_int_equal(lq_store_stats(r, &st), LQ_STORE_OK);
+	lq_store_read_end(r);
+	return (unsigned)st.bindings4;
+}
+
+static void apply_one(struct lq_store *s, unsigned id, int expect)
+{
+	struct lq_binding_change c = { .op = LQ_CHANGE_UPSERT, .binding = v4(id, "mac", "cid", NULL) };
+
+	assert_int_equal(lq_store_apply(s, &c, 1, 2000 + id, NULL), expect);
+}
+
+static void test_load_commit_and_undo(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	uint8_t pos[4] = { 1, 2, 3, 4 }, got[4];
+	size_t len;
+
+	apply_one(s, 1, LQ_STORE_OK);
+	/* undone: none of it stays */
+	assert_int_equal(lq_store_load_begin(s), LQ_STORE_OK);
+	assert_int_equal(lq_store_load_begin(s), LQ_STORE_ERR_INVALID);
+	apply_one(s, 2, LQ_STORE_OK);
+	assert_int_equal(lq_store_load_end(s, false), LQ_STORE_OK);
+	assert_int_equal(count_v4(s), 1);
+	assert_int_equal(lq_store_load_end(s, true), LQ_STORE_ERR_INVALID);
+
+	/* committed: readers see it only at the end, with the position */
+	assert_int_equal(lq_store_load_begin(s), LQ_STORE_OK);
+	for (unsigned id = 2; id < 40; id++) {
+		struct lq_binding_change c = { .op = LQ_CHANGE_UPSERT, .binding = v4(id, "m", "c", "r") };
+		struct lq_store_source_pos p = { "file", { pos, sizeof(pos) } };
+		pos[3] = (uint8_t)id;
+		assert_int_equal(lq_store_apply(s, &c, 1, 3000, &p), LQ_STORE_OK);
+	}
+	assert_int_equal(count_v4(s), 1);
+	assert_int_equal(lq_store_source_pos_get(s, "file", got, sizeof(got), &len), 0);
+	assert_int_equal(lq_store_load_end(s, true), LQ_STORE_OK);
+	assert_int_equal(count_v4(s), 39);
+	assert_int_equal(lq_store_source_pos_get(s, "file", got, sizeof(got), &len), 1);
+	assert_int_equal(got[3], 39);
+	check_consistency(s);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_REMOTE_ID, "r"), (BIT(40) - 1) & ~(BIT(0) | BIT(1)));
+}
+
+static void test_load_failure_undoes_all(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_binding_change bad = { .op = LQ_CHANGE_UPSERT, .binding = v4(9, "m", NULL, NULL) };
+
+	apply_one(s, 1, LQ_STORE_OK);
+	assert_int_equal(lq_store_load_begin(s), LQ_STORE_OK);
+	apply_one(s, 2, LQ_STORE_OK);
+	bad.binding.key.family = 5;
+	assert_int_equal(lq_store_apply(s, &bad, 1, 4000, NULL), LQ_STORE_ERR_INVALID);
+	apply_one(s, 3, LQ_STORE_ERR_INVALID);
+	assert_int_equal(lq_store_load_end(s, true), LQ_STORE_ERR_INVALID);
+	assert_int_equal(count_v4(s), 1);
+	/* the store works on */
+	apply_one(s, 4, LQ_STORE_OK);
+	assert_int_equal(count_v4(s), 2);
+	check_consistency(s);
+}
+
+struct other_writer {
+	struct lq_store *store;
+	int rc;
+};
+
+static void *write_from_other_thread(void *arg)
+{
+	struct other_writer *w = arg;
+	struct lq_binding_change c = { .op = LQ_CHANGE_UPSERT, .binding = v4(20, "other", NULL, NULL) };
+
+	w->rc = lq_store_apply(w->store, &c, 1, 5000, NULL);
+	return NULL;
+}
+
+/* A writer of another thread waits for the load; it does not join it. */
+static void test_load_and_another_thread(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct other_writer w = { s, 1 };
+	pthread_t t;
+	struct timespec pause = { 0, 50000000L };
+
+	assert_int_equal(lq_store_load_begin(s), LQ_STORE_OK);
+	apply_one(s, 1, LQ_STORE_OK);
+	assert_int_equal(pthread_create(&t, NULL, write_from_other_thread, &w), 0);
+	nanosleep(&pause, NULL);
+	assert_int_equal(w.rc, 1);              /* still waiting for the writer lock */
+	assert_int_equal(lq_store_load_end(s, false), LQ_STORE_OK);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(w.rc, LQ_STORE_OK);
+	assert_int_equal(by_value(s, 4, LQ_STORE_BY_HWADDR, "other"), BIT(20));
+	assert_int_equal(count_v4(s), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1182,6 +1457,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_source_position, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen_keeps_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_writes_within_a_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_writes_random_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_dup_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_commit_and_undo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_failure_undoes_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_load_and_another_thread, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill9_consistency, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
