@@ -63,4 +63,16 @@ typedef struct lq_diag {
 	int option;
 } lq_diag;
 
+/* The value of one hex digit, or -1 when c is not one. */
+static inline int lq_hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif

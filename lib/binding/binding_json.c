@@ -130,17 +130,6 @@ static int fail(char *err, size_t cap, const char *key, const char *why)
 	return -1;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "00:11:22" or "001122" into scratch; max octets allowed. */
 static int get_hex(const json_t *obj, const char *key, struct scratch *s, size_t max, lq_bytes *out,
 		   char *err, size_t err_cap)
@@ -159,7 +148,7 @@ static int get_hex(const json_t *obj, const char *key, struct scratch *s, size_t
 			t++;
 			continue;
 		}
-		int hi = hex_digit(t[0]), lo = hi < 0 ? -1 : hex_digit(t[1]);
+		int hi = lq_hex_digit(t[0]), lo = hi < 0 ? -1 : lq_hex_digit(t[1]);
 		if (hi < 0 || lo < 0)
 			return fail(err, err_cap, key, "not hex octets");
 		if (n >= max)

@@ -1343,17 +1343,6 @@ static int read_server_id(struct cfg_ctx *ctx, const json_t *root, struct lq_con
 	return 0;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "00:01:ab" or "0001ab" into out; returns octets or -1. */
 static long parse_hex_octets(const char *text, uint8_t *out, size_t cap)
 {
@@ -1361,7 +1350,7 @@ static long parse_hex_octets(const char *text, uint8_t *out, size_t cap)
 	const char *p = text;
 
 	while (*p != '\0') {
-		int hi = hex_value(p[0]), lo = hi < 0 ? -1 : hex_value(p[1]);
+		int hi = lq_hex_digit(p[0]), lo = hi < 0 ? -1 : lq_hex_digit(p[1]);
 
 		if (lo < 0 || n == cap)
 			return -1;

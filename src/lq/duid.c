@@ -45,17 +45,6 @@ static size_t from_ll(const struct ifaddrs *ifa, uint8_t *out, size_t cap)
 	return lq6_duid_ll(out, cap, ll->sll_hatype, ll->sll_addr, ll->sll_halen);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* DUID-UUID (RFC 6355) from the 128-bit machine id. */
 static size_t from_machine_id(uint8_t *out, size_t cap)
 {
@@ -75,7 +64,7 @@ static size_t from_machine_id(uint8_t *out, size_t cap)
 	out[0] = 0;
 	out[1] = 4;
 	for (size_t i = 0; n < 16 && line[i] != '\0' && line[i + 1] != '\0'; i += 2) {
-		int hi = hexval((unsigned char)line[i]), lo = hexval((unsigned char)line[i + 1]);
+		int hi = lq_hex_digit((unsigned char)line[i]), lo = lq_hex_digit((unsigned char)line[i + 1]);
 		if (hi < 0 || lo < 0)
 			return 0;
 		out[2 + n++] = (uint8_t)(hi << 4 | lo);

@@ -16,17 +16,6 @@
 
 #define DUID_FILE "server-duid"
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int read_duid_file(const char *path, uint8_t *duid, size_t cap, size_t *len)
 {
 	FILE *f = fopen(path, "r");
@@ -41,7 +30,7 @@ static int read_duid_file(const char *path, uint8_t *duid, size_t cap, size_t *l
 	}
 	fclose(f);
 	for (const char *p = text; p[0] != '\0' && p[0] != '\n'; p += 2) {
-		int hi = hex_value(p[0]), lo = hex_value(p[1]);
+		int hi = lq_hex_digit(p[0]), lo = lq_hex_digit(p[1]);
 		if (n >= cap || hi < 0 || lo < 0)
 			return -1;
 		duid[n++] = (uint8_t)(hi << 4 | lo);
