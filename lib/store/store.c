@@ -4,6 +4,7 @@
  * go into one write transaction, so a crash at any moment leaves either the
  * whole batch or none of it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,6 +60,21 @@ int lq_store_mdb_err(int rc)
 
 /* ---- opening ---- */
 
+/* Ask the kernel to read the used part of the file into the page cache in
+ * the background: the first queries after a (re)start then find their
+ * pages without waiting for the disk page by page. */
+static void warm_cache(struct lq_store *s)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	mdb_filehandle_t fd;
+
+	if (mdb_env_info(s->env, &info) == 0 && mdb_env_stat(s->env, &st) == 0 &&
+	    mdb_env_get_fd(s->env, &fd) == 0)
+		posix_fadvise(fd, 0, (off_t)((info.me_last_pgno + 1) * (uint64_t)st.ms_psize),
+			      POSIX_FADV_WILLNEED);
+}
+
 static int open_env(struct lq_store *s, const char *path, const struct lq_store_options *o)
 {
 	unsigned flags = MDB_NOTLS;
@@ -70,6 +86,11 @@ static int open_env(struct lq_store *s, const char *path, const struct lq_store_
 		flags |= MDB_WRITEMAP;    /* writes in place: 2-3x faster loads */
 	if (o->no_sync)
 		flags |= MDB_NOSYNC;
+	/* no read-around on page faults: a large load touches page after new
+	 * page, and the kernel's read-around zeroed megabytes of file holes
+	 * ahead on each (a fifth of a v6 load's time); warm_cache reads the
+	 * store in instead */
+	flags |= MDB_NORDAHEAD;
 	rc = mdb_env_create(&s->env);
 	if (rc == 0)
 		rc = mdb_env_set_mapsize(s->env, o->map_size ? o->map_size : LQ_STORE_DEFAULT_MAP_SIZE);
@@ -80,6 +101,8 @@ static int open_env(struct lq_store *s, const char *path, const struct lq_store_
 								   : LQ_STORE_DEFAULT_MAX_READERS);
 	if (rc == 0)
 		rc = mdb_env_open(s->env, path, flags, 0600);
+	if (rc == 0)
+		warm_cache(s);
 	if (rc == 0 && !o->read_only) {
 		int dead;
 
@@ -87,6 +110,36 @@ static int open_env(struct lq_store *s, const char *path, const struct lq_store_
 		rc = mdb_reader_check(s->env, &dead);
 	}
 	return lq_store_mdb_err(rc);
+}
+
+/* LMDB's default order (octets, then the shorter first) without a call to
+ * memcmp per comparison: keys and binding keys are short, and a large load
+ * compares them tens of millions of times. Eight octets at a time, as big
+ * endian integers. */
+static uint64_t load_be64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return __builtin_bswap64(v);
+}
+
+static int compare_octets(const MDB_val *a, const MDB_val *b)
+{
+	const uint8_t *x = a->mv_data, *y = b->mv_data;
+	size_t n = a->mv_size < b->mv_size ? a->mv_size : b->mv_size;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t u = load_be64(x + i), v = load_be64(y + i);
+		if (u != v)
+			return u < v ? -1 : 1;
+	}
+	for (; i < n; i++) {
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	}
+	return a->mv_size < b->mv_size ? -1 : a->mv_size > b->mv_size;
 }
 
 static int open_dbi(MDB_txn *txn, const char *name, unsigned flags, bool create, MDB_dbi *out)
@@ -107,6 +160,15 @@ static int open_all_dbis(struct lq_store *s, MDB_txn *txn)
 		rc = open_dbi(txn, "history", 0, create, &s->history);
 	for (int i = 0; rc == 0 && i < LQ_IDX_COUNT; i++)
 		rc = open_dbi(txn, index_names[i], MDB_DUPSORT | MDB_DUPFIXED, create, &s->index[i]);
+	/* the same order as LMDB's default, faster: other programs may open
+	 * the store without it */
+	for (int i = 0; rc == 0 && i < LQ_IDX_COUNT; i++) {
+		rc = mdb_set_compare(txn, s->index[i], compare_octets);
+		if (rc == 0)
+			rc = mdb_set_dupsort(txn, s->index[i], compare_octets);
+	}
+	if (rc == 0)
+		rc = mdb_set_compare(txn, s->bindings, compare_octets);
 	return rc;
 }
 

@@ -1334,6 +1334,42 @@ static void test_index_dup_runs(void **state)
 	}
 }
 
+
+/* The store's own comparison of keys and binding keys orders exactly as
+ * LMDB's default (the meta database keeps it): other programs may open the
+ * store without it. */
+static void test_key_order_is_lmdb_default(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	uint8_t a[40], b[40];
+	uint32_t seed = 99;
+	MDB_txn *txn;
+
+	assert_int_equal(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn), 0);
+	for (int round = 0; round < 200000; round++) {
+		size_t alen, blen;
+		seed = seed * 1103515245u + 12345u;
+		alen = (seed >> 8) % 40;
+		blen = (seed >> 16) % 40;
+		for (size_t i = 0; i < 40; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* few distinct octets, so long common prefixes are frequent */
+			a[i] = (uint8_t)((seed >> 24) % 3 == 0 ? 0xff : 0);
+			b[i] = round % 2 ? a[i] : (uint8_t)((seed >> 16) % 3 == 0 ? 0xff : 0);
+		}
+		MDB_val x = { alen, a }, y = { blen, b };
+		int want = mdb_cmp(txn, s->meta, &x, &y);
+		int got_key = mdb_cmp(txn, s->bindings, &x, &y);
+		int got_dup = mdb_dcmp(txn, s->index[LQ_IDX_TIME], &x, &y);
+		assert_int_equal(want < 0, got_key < 0);
+		assert_int_equal(want > 0, got_key > 0);
+		assert_int_equal(want < 0, got_dup < 0);
+		assert_int_equal(want > 0, got_dup > 0);
+	}
+	mdb_txn_abort(txn);
+}
+
 /* ---- loads in one transaction ---- */
 
 static unsigned count_v4(struct lq_store *s)
@@ -1460,6 +1496,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_writes_within_a_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_writes_random_batches, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_dup_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_order_is_lmdb_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_commit_and_undo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_failure_undoes_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_and_another_thread, setup, teardown),
