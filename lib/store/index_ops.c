@@ -22,6 +22,8 @@
 struct sort_item {
 	uint64_t hi, lo;
 	uint32_t op;            /* index into ops: the batch order */
+	uint32_t key_hash;      /* of the index key: runs of one key are found
+				 * without reading the arena again */
 };
 
 struct sorter {
@@ -96,6 +98,16 @@ static uint64_t load_be(const uint8_t *s, size_t len, size_t at)
 	return v;
 }
 
+/* FNV-1a */
+static uint32_t hash_bytes(const uint8_t *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ s[i]) * 16777619u;
+	return h;
+}
+
 static void make_item(const struct sorter *st, uint32_t i, struct sort_item *out)
 {
 	size_t len;
@@ -104,6 +116,7 @@ static void make_item(const struct sorter *st, uint32_t i, struct sort_item *out
 	out->hi = load_be(s, len, st->skip);
 	out->lo = load_be(s, len, st->skip + 8);
 	out->op = i;
+	out->key_hash = hash_bytes(s, st->q->ops[i].key_len);
 }
 
 /* Octets all the writes ops[from..to) share at their start. */
@@ -247,10 +260,12 @@ static MDB_val op_bkey(const struct lq_store_index_ops *q, uint32_t i)
 	return (MDB_val){ op->bkey_len, q->arena + op->offset + op->key_len };
 }
 
-static bool same_key(const struct lq_store_index_ops *q, uint32_t a, uint32_t b)
+static bool same_key(const struct lq_store_index_ops *q, const struct sort_item *a,
+		     const struct sort_item *b)
 {
-	MDB_val ka = op_key(q, a), kb = op_key(q, b);
-
+	if (a->key_hash != b->key_hash)
+		return false;
+	MDB_val ka = op_key(q, a->op), kb = op_key(q, b->op);
 	return ka.mv_size == kb.mv_size && memcmp(ka.mv_data, kb.mv_data, ka.mv_size) == 0;
 }
 
@@ -273,7 +288,7 @@ static bool put_run(const struct lq_store_index_ops *q, const struct sort_item *
 	size_t i = 0;
 	bool puts_only = true;
 
-	while (i < n && same_key(q, items[0].op, items[i].op)) {
+	while (i < n && (i == 0 || same_key(q, &items[0], &items[i]))) {
 		puts_only = puts_only && !q->ops[items[i].op].del;
 		i++;
 	}
@@ -306,11 +321,16 @@ static int append_point(MDB_cursor *cur, const struct lq_store_index_ops *q,
 	return LQ_STORE_OK;
 }
 
-static int put_op(MDB_cursor *cur, const struct lq_store_index_ops *q, uint32_t i, unsigned flags)
+/* Put one entry (an existing one is left as it is). An append that LMDB
+ * refuses (the entry is there already, or not past the last one) is put
+ * the ordinary way, so nothing is ever lost to a wrong guess. */
+static int put_op(MDB_cursor *cur, const struct lq_store_index_ops *q, uint32_t i, bool append)
 {
 	MDB_val k = op_key(q, i), v = op_bkey(q, i);
-	int rc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA | flags);
+	int rc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA | (append ? MDB_APPENDDUP : 0));
 
+	if (rc == MDB_KEYEXIST && append)
+		rc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA);
 	return rc == MDB_KEYEXIST ? LQ_STORE_OK : lq_store_mdb_err(rc);
 }
 
@@ -323,7 +343,7 @@ static int apply_put_run(MDB_cursor *cur, const struct lq_store_index_ops *q,
 	int rc = append_point(cur, q, run, len, &from);
 
 	for (size_t i = 0; rc == LQ_STORE_OK && i < len; i++)
-		rc = put_op(cur, q, run[i].op, i >= from ? MDB_APPENDDUP : 0);
+		rc = put_op(cur, q, run[i].op, i >= from);
 	return rc;
 }
 

@@ -7,8 +7,10 @@
  * first, in the order Kea itself reads them) and then deletes from the store
  * every binding of its family the source no longer has. Such a load goes
  * into one store transaction (lq_store_load_begin): every page is written
- * once and synced once, at the end. */
+ * once and synced once, at the end; for Kea files a reader thread reads and
+ * parses the next batch while this thread stores the previous one. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,21 @@
 
 #define BATCH_MAX 20000          /* changes per store transaction */
 #define POS_RECORD_LEN 33
+
+/* A load in two threads: the reader thread hands each full batch over
+ * (with the file position after it) and the store thread takes it. Three
+ * batches rotate: the reader's, the one handed over, the one being stored. */
+struct load_pipe {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct lq_change_batch ready;   /* handed over, not yet taken */
+	uint8_t ready_pos[POS_RECORD_LEN];
+	bool ready_has_pos;
+	bool full;                      /* ready holds a batch */
+	bool done;                      /* the reader is at the end (read_rc) */
+	bool failed;                    /* the store failed: the reader stops */
+	int read_rc, read_errno;
+};
 
 struct lqd_source {
 	struct lqd *d;
@@ -41,6 +58,7 @@ struct lqd_source {
 	bool in_load_txn;                /* the load goes into one store transaction */
 	bool skip_sweep;                 /* the load began on an empty store */
 	struct lqd_keyset seen;          /* keys the load had, unless skip_sweep */
+	struct load_pipe *pipe;          /* a load in two threads is going on */
 	const char *reading;             /* the file being read, for messages */
 	uint64_t lines, changes, bad_lines, batches;
 };
@@ -104,6 +122,38 @@ static int flush_batch(struct lqd_source *s)
 	lq_change_batch_clear(&s->batch);
 	s->pos_valid = false;
 	return 0;
+}
+
+/* The reader thread of a load: hand the full batch (and the position
+ * after it) to the store thread, taking an empty one back. */
+static int hand_over(struct lqd_source *s)
+{
+	struct load_pipe *p = s->pipe;
+
+	if (s->batch.n == 0 && !s->pos_valid)
+		return 0;
+	pthread_mutex_lock(&p->lock);
+	while (p->full && !p->failed)
+		pthread_cond_wait(&p->cond, &p->lock);
+	bool failed = p->failed;
+	if (!failed) {
+		struct lq_change_batch empty = p->ready;
+		p->ready = s->batch;
+		s->batch = empty;
+		encode_pos(s, p->ready_pos);
+		p->ready_has_pos = s->pos_valid;
+		p->full = true;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	s->pos_valid = false;
+	return failed ? -1 : 0;
+}
+
+/* A batch is full (or a file ended): store it, or hand it over. */
+static int batch_done(struct lqd_source *s)
+{
+	return s->pipe != NULL ? hand_over(s) : flush_batch(s);
 }
 
 static int add_change(struct lqd_source *s, const struct lq_binding_change *c)
@@ -185,7 +235,7 @@ static int on_line(void *ctx, const char *line, size_t len, uint64_t line_no, co
 		}
 	}
 	if (s->batch.n >= BATCH_MAX && s->pos_valid)
-		return flush_batch(s) < 0 ? -1 : 0;
+		return batch_done(s) < 0 ? -1 : 0;
 	return 0;
 }
 
@@ -361,14 +411,109 @@ static void load_kea_rotated(struct lqd_source *s)
 				len--;
 			kea_line(s, line, len, ++line_no);
 			if (s->batch.n >= BATCH_MAX)
-				flush_batch(s);
+				batch_done(s);
 		}
 		free(line);
 		fclose(f);
-		flush_batch(s);
+		batch_done(s);
 		lqd_log(LQD_LOG_INFO, "%s: read %llu lines of the rotated file", path, (unsigned long long)line_no);
 	}
 	lq_kea_csv_init(s->kea);
+}
+
+/* ---- a Kea load in two threads ---- */
+
+static void *load_reader(void *arg)
+{
+	struct lqd_source *s = arg;
+	struct load_pipe *p = s->pipe;
+
+	load_kea_rotated(s);
+	s->reading = s->cfg->path;
+	int rc = lq_follow_read(&s->follow, on_line, on_warn, s);
+	if (rc == 0)
+		rc = hand_over(s);      /* the last, partial batch */
+	pthread_mutex_lock(&p->lock);
+	p->done = true;
+	p->read_rc = rc;
+	p->read_errno = errno;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Store the batches the reader hands over until it is done. */
+static void store_handed_over(struct lqd_source *s)
+{
+	struct load_pipe *p = s->pipe;
+	struct lq_change_batch work;
+	uint8_t rec[POS_RECORD_LEN];
+	struct lq_store_source_pos pos = {s->name, {rec, sizeof(rec)}};
+
+	lq_change_batch_init(&work);
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		while (!p->full && !p->done)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (!p->full)
+			break;
+		struct lq_change_batch taken = p->ready;
+		p->ready = work;
+		work = taken;
+		bool has_pos = p->ready_has_pos;
+		memcpy(rec, p->ready_pos, sizeof(rec));
+		p->full = false;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+
+		int rc = lq_store_apply(s->d->store, work.items, work.n, (int64_t)time(NULL), has_pos ? &pos : NULL);
+		if (rc < 0)
+			lqd_log(LQD_LOG_ERROR, "%s: cannot store %zu changes: %s", s->cfg->path, work.n,
+				lq_store_strerror(rc));
+		s->changes += rc < 0 ? 0 : work.n;
+		s->batches++;
+		lq_change_batch_clear(&work);
+
+		pthread_mutex_lock(&p->lock);
+		p->failed |= rc < 0;
+		pthread_cond_broadcast(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	lq_change_batch_free(&work);
+}
+
+/* Load the Kea file (rotated files first) with a reader thread; returns
+ * the reader's result, or 1 when no thread could be started (the caller
+ * then loads in this thread). */
+static int load_in_two_threads(struct lqd_source *s)
+{
+	struct load_pipe p = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+	pthread_t reader;
+
+	lq_change_batch_init(&p.ready);
+	s->pipe = &p;
+	if (pthread_create(&reader, NULL, load_reader, s) != 0) {
+		s->pipe = NULL;
+		return 1;
+	}
+	store_handed_over(s);
+	pthread_join(reader, NULL);
+	s->pipe = NULL;
+	lq_change_batch_free(&p.ready);
+	pthread_cond_destroy(&p.cond);
+	pthread_mutex_destroy(&p.lock);
+	if (p.read_rc != 0)
+		lqd_log(LQD_LOG_ERROR, "%s: %s", s->cfg->path, p.read_rc < 0 ? strerror(p.read_errno) : "store failure");
+	return p.read_rc != 0 || p.failed ? -1 : 0;
+}
+
+/* A full load of the source: for Kea in two threads, then (or otherwise)
+ * through lqd_source_poll, which also ends the load. */
+static void load_whole(struct lqd_source *s)
+{
+	if (s->kea != NULL && load_in_two_threads(s) == 1)
+		load_kea_rotated(s);
+	lqd_source_poll(s);
 }
 
 /* Resuming a Kea file in its middle: read its header first. */
@@ -434,13 +579,14 @@ struct lqd_source *lqd_source_start(struct lqd *d, const struct lq_config_source
 		lqd_log(LQD_LOG_INFO, "%s: %s, loading it whole", src->path,
 			have_saved ? "replaced since the last run" : "first run");
 		begin_load(s);
-		if (s->kea != NULL)
-			load_kea_rotated(s);
 	}
 	s->ev = event_new(d->base, lq_follow_fd(&s->follow), EV_READ | EV_PERSIST, on_readable, s);
 	if (s->ev == NULL || event_add(s->ev, NULL) < 0)
 		goto fail;
-	lqd_source_poll(s);
+	if (s->loading)
+		load_whole(s);
+	else
+		lqd_source_poll(s);
 	return s;
 fail:
 	lqd_source_stop(s);
