@@ -4,7 +4,7 @@ benchmarks: a relayed broadband network where every lease carries Kea's
 extended info (store-extended-info) in user_context.
 
 usage: gen_kea_leases.py -4|-6 [-n ROWS] [--seed S] [--renew FRACTION]
-                         [--kea 2.2|2.6] [-o FILE]
+                         [--kea 2.2|2.6] [--order address|scattered] [-o FILE]
 
 The output is deterministic for the same arguments. The format follows what
 Kea writes (see the Kea-written files in tests/data/kea/):
@@ -31,7 +31,14 @@ ROWS rows are written after the header. A FRACTION of them (default 0.1)
 are renewals: an earlier lease written again with a later expire, as Kea
 appends a row on every renewal; the file then holds about
 ROWS * (1 - FRACTION) distinct bindings.
+
+Order: "address" (default) gives new leases in address order, as a file
+after Kea's lease file cleanup (which writes leases sorted by address) or a
+fresh pool handing out addresses one after the other; "scattered" gives
+them in a fixed pseudo-random order of the pool (a server that has been
+reallocating addresses for a long time, before its next cleanup).
 """
+import math
 import argparse
 import ipaddress
 import random
@@ -183,8 +190,22 @@ def v6_leases(sub, index):
 
 # ---- the file ----
 
-def generate(family, rows, seed, renew, kea, out):
+def pool_order(rows, scattered):
+    """Address index of the i-th subscriber: i, or a permutation of
+    0..rows-1 (multiplication by a number prime to rows)."""
+    if not scattered or rows < 2:
+        return lambda i: i
+    step = 2654435761 % rows
+    while math.gcd(step, rows) != 1:
+        step += 1
+    if step == 1:
+        step = rows - 1
+    return lambda i: i * step % rows
+
+
+def generate(family, rows, seed, renew, kea, out, scattered=False):
     rng = random.Random(seed)
+    slot = pool_order(rows, scattered)
     out.write((HEADER4 if family == 4 else HEADER6) + "\n")
     written, fresh = [], []
     subscribers = 0
@@ -195,7 +216,8 @@ def generate(family, rows, seed, renew, kea, out):
         else:
             if not fresh:
                 sub = Subscriber(rng, subscribers)
-                fresh = [(sub, v4_address(subscribers))] if family == 4 else v6_leases(sub, subscribers)
+                where = slot(subscribers)
+                fresh = [(sub, v4_address(where))] if family == 4 else v6_leases(sub, where)
                 subscribers += 1
             lease = fresh.pop(0)
             written.append(lease)
@@ -211,15 +233,17 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--renew", type=float, default=0.1)
     ap.add_argument("--kea", choices=("2.2", "2.6"), default="2.2")
+    ap.add_argument("--order", choices=("address", "scattered"), default="address")
     ap.add_argument("-o", "--output", default="-")
     args = ap.parse_args()
     if args.rows < 0 or not 0 <= args.renew < 1:
         ap.error("ROWS must be >= 0 and FRACTION in [0, 1)")
     if args.output == "-":
-        generate(args.family, args.rows, args.seed, args.renew, args.kea, sys.stdout)
+        generate(args.family, args.rows, args.seed, args.renew, args.kea, sys.stdout,
+                 args.order == "scattered")
         return
     with open(args.output, "w", buffering=1 << 20) as out:
-        generate(args.family, args.rows, args.seed, args.renew, args.kea, out)
+        generate(args.family, args.rows, args.seed, args.renew, args.kea, out, args.order == "scattered")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ run directory, starts lqd on an empty store and measures
             blocks data.mdb occupies on disk);
   restart   SIGTERM, then a new lqd on the same store: time until "status"
             answers with every binding and the source resumed at the end
-            of the file, and until a first "get" answers;
+            of the file, and until a first "get" answers (with --cold, the
+            page cache is emptied first, as after a reboot);
   follow    lines appended to the lease file one at a time: time from the
             write until "get" finds the binding (median, p99), then a burst
             of lines in one write: time until the last one is stored;
@@ -221,6 +222,8 @@ def one_run(args, family, source, run):
         r["lmdb_used"], r["lmdb_disk"] = lmdb_sizes(d, st)
         d.stop()
 
+        if args.cold:
+            drop_caches()
         t0 = time.monotonic()
         d.start()
         r["restart_s"], st = wait_ready(d, t0, RESTART_TIMEOUT, want_bindings=bindings, want_offset=size)
@@ -234,6 +237,13 @@ def one_run(args, family, source, run):
     if not args.keep:
         shutil.rmtree(rundir, ignore_errors=True)
     return r
+
+
+def drop_caches():
+    """Empty the page cache (root only): a restart as after a reboot."""
+    os.sync()
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("3\n")
 
 
 def timed(cmd):
@@ -267,12 +277,14 @@ def baselines(args, path):
 
 
 def lease_file_for(args, family):
-    path = os.path.join(args.workdir, "leases%d-n%d-seed%d-kea%s.csv" % (family, args.rows, args.seed, args.kea))
+    path = os.path.join(args.workdir, "leases%d-n%d-seed%d-kea%s%s.csv" % (
+        family, args.rows, args.seed, args.kea, "-scattered" if args.order == "scattered" else ""))
     if not os.path.exists(path):
         print("generating %s ..." % path, flush=True)
         tmp = path + ".tmp"
         subprocess.run([sys.executable, GENERATOR, "-%d" % family, "-n", str(args.rows),
-                        "--seed", str(args.seed), "--kea", args.kea, "-o", tmp], check=True)
+                        "--seed", str(args.seed), "--kea", args.kea, "--order", args.order, "-o", tmp],
+                       check=True)
         os.rename(tmp, path)
     return path
 
@@ -315,7 +327,7 @@ def summary(results, args):
             ("peak RSS per binding", lambda rs: "%.0f B" % med([{"x": r["peak_rss"] / r["bindings"]} for r in rs], "x")),
             ("LMDB pages in use per binding", lambda rs: "%.0f B" % med([{"x": r["lmdb_used"] / r["bindings"]} for r in rs], "x")),
             ("LMDB file on disk", lambda rs: mb(med(rs, "lmdb_disk"))),
-            ("restart (status ready)", lambda rs: "%.3f s" % med(rs, "restart_s")),
+            ("restart%s (status ready)" % (", cold cache" if args.cold else ""), lambda rs: "%.3f s" % med(rs, "restart_s")),
             ("restart (first get)", lambda rs: "%.3f s" % med(rs, "restart_get_s")),
             ("follow latency median", lambda rs: "%.2f ms" % (med(rs, "follow_median_s") * 1e3)),
             ("follow latency p99", lambda rs: "%.2f ms" % (med(rs, "follow_p99_s") * 1e3)),
@@ -343,7 +355,9 @@ def main():
     ap.add_argument("--burst", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--kea", default="2.2")
+    ap.add_argument("--order", default="address")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--cold", action="store_true")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     results = {}

@@ -5,7 +5,7 @@
 # be queried.
 #
 # usage: bench/ingest_bench.sh [-n ROWS] [-r RUNS] [-f 4,6] [-k LINES] [-b BURST]
-#                              [-w WORKDIR] [-B BUILDDIR] [-K 2.2|2.6] [-s SEED] [-x]
+#                              [-w WORKDIR] [-B BUILDDIR] [-K 2.2|2.6] [-O ORDER] [-s SEED] [-x] [-C]
 #   -n ROWS     rows per lease file (default 1000000)
 #   -r RUNS     runs per family; the summary shows medians (default 3)
 #   -f LIST     families (default 4,6)
@@ -15,8 +15,12 @@
 #               runs happen (default /tmp/lq-ingest-bench)
 #   -B BUILDDIR the build to measure (default build)
 #   -K VERSION  the Kea version whose extended-info format is written (2.2)
+#   -O ORDER    address (default: new leases in address order, as after Kea's
+#               lease file cleanup) or scattered (a pseudo-random pool order)
 #   -s SEED     generator seed (default 1)
 #   -x          keep each run's directory (store, log, lease file)
+#   -C          cold restart: empty the page cache before restarting lqd
+#               (needs root; slows everything else on the machine briefly)
 #
 # Per family and run (bench/ingest_bench.py has the details):
 #   1. the lease file (bench/gen_kea_leases.py, cached in WORKDIR) is copied
@@ -47,10 +51,12 @@ burst=1000
 workdir=/tmp/lq-ingest-bench
 builddir=build
 kea=2.2
+order=address
 seed=1
 keep=
+cold=
 
-while getopts n:r:f:k:b:w:B:K:s:xh opt; do
+while getopts n:r:f:k:b:w:B:K:O:s:xCh opt; do
 	case $opt in
 	n) rows=$OPTARG ;;
 	r) runs=$OPTARG ;;
@@ -60,9 +66,11 @@ while getopts n:r:f:k:b:w:B:K:s:xh opt; do
 	w) workdir=$OPTARG ;;
 	B) builddir=$OPTARG ;;
 	K) kea=$OPTARG ;;
+	O) order=$OPTARG ;;
 	s) seed=$OPTARG ;;
 	x) keep=--keep ;;
-	h) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	C) cold=--cold ;;
+	h) sed -n '2,43p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) exit 2 ;;
 	esac
 done
@@ -76,4 +84,4 @@ echo "ingest_bench: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -
 	"lqd $lqd, $rows rows, $runs runs, families $families"
 exec timeout 3600 python3 "$here/ingest_bench.py" --lqd "$lqd" --parse-bench "$parse_bench" \
 	--workdir "$workdir" --rows "$rows" --runs "$runs" --families "$families" \
-	--follow-lines "$follow_lines" --burst "$burst" --kea "$kea" --seed "$seed" $keep
+	--follow-lines "$follow_lines" --burst "$burst" --kea "$kea" --order "$order" --seed "$seed" $keep $cold
