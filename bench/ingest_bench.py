@@ -102,6 +102,13 @@ class Lqd:
                     out[key] = int(value.split()[0]) * 1024
         return out
 
+    def cpu_seconds(self):
+        """User and system CPU time of lqd so far (all its threads)."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        ticks = os.sysconf("SC_CLK_TCK")
+        return int(fields[11]) / ticks, int(fields[12]) / ticks
+
     def stop(self):
         if self.conn is not None:
             self.rfile.close()
@@ -214,6 +221,7 @@ def one_run(args, family, source, run):
         d.start()
         r["load_s"], st = wait_ready(d, t0, LOAD_TIMEOUT, want_offset=size)
         mem = d.memory()
+        r["load_user_s"], r["load_sys_s"] = d.cpu_seconds()
         bindings = st["store"]["bindings4"] + st["store"]["bindings6"]
         r["rows"] = st["sources"][0]["lines"] - 1
         r["bindings"] = bindings
@@ -295,11 +303,13 @@ def mb(x):
 
 def print_run(family, run, r, b):
     per = r["bindings"]
-    print("v%d run %d: %d rows -> %d bindings: load %.2f s (%.0f rows/s); peak RSS %s, RSS %s "
+    print("v%d run %d: %d rows -> %d bindings: load %.2f s (%.0f rows/s, lqd CPU %.2f s user + %.2f s sys); "
+          "peak RSS %s, RSS %s "
           "(anon %s, file %s) = %.0f B/binding; LMDB %s used = %.0f B/binding, %s on disk; "
           "restart %.3f s (first get %.3f s, RSS %s); follow median %.2f ms p99 %.2f ms; "
           "burst of lines %.1f ms | baselines: wc -l %.2f s, python csv %.2f s, parser alone %s"
-          % (family, run, r["rows"], per, r["load_s"], r["rows"] / r["load_s"], mb(r["peak_rss"]),
+          % (family, run, r["rows"], per, r["load_s"], r["rows"] / r["load_s"], r["load_user_s"],
+             r["load_sys_s"], mb(r["peak_rss"]),
              mb(r["rss"]), mb(r["rss_anon"]), mb(r["rss_file"]), r["rss"] / per, mb(r["lmdb_used"]),
              r["lmdb_used"] / per, mb(r["lmdb_disk"]), r["restart_s"], r["restart_get_s"],
              mb(r["restart_rss"]), r["follow_median_s"] * 1e3, r["follow_p99_s"] * 1e3,
@@ -318,6 +328,7 @@ def summary(results, args):
           % (args.runs, args.rows, args.follow_lines, args.burst))
     cols = [("load time", lambda rs: "%.2f s" % med(rs, "load_s")),
             ("rows/s", lambda rs: "%.0f" % (med(rs, "rows") / med(rs, "load_s"))),
+            ("lqd CPU during load (user+sys)", lambda rs: "%.2f s" % med([{"x": r["load_user_s"] + r["load_sys_s"]} for r in rs], "x")),
             ("bindings", lambda rs: "%d" % med(rs, "bindings")),
             ("peak RSS", lambda rs: mb(med(rs, "peak_rss"))),
             ("RSS after load", lambda rs: mb(med(rs, "rss"))),
