@@ -57,6 +57,8 @@
  *                    ACTIVE_LQ_SEND_TIMEOUT: RFC 7724 and RFC 7653).
  *   sensitive-options {"dhcp4": [82, ...], "dhcp6": [...]}: option codes never
  *                    returned in an answer. Absent: none.
+ *   user             "lqd": started as root, lqd opens its ports, store and
+ *                    control socket, then runs as this user. Absent: stays.
  *
  * Relative paths (store.path, sources[].path, kea-config, tls files,
  * control-socket, a Kea memfile name) are resolved against the directory of
@@ -216,6 +218,7 @@ struct lq_config {
 	} tls;
 
 	char *control_socket;           /* NULL: none */
+	char *user;                     /* run as this user once ports are open; NULL: stay */
 
 	struct {
 		unsigned max_connections;

@@ -1322,7 +1322,7 @@ int cfg_add_source(struct lq_config *cfg, enum lq_config_source_type type, char 
 static const char *const top_keys[] = {
 	"server-id", "server-duid", "listen", "store", "sources", "kea-config", "subnets4",
 	"subnets6", "requesters", "refused-queries", "tls", "control-socket", "bulk", "active",
-	"sensitive-options", NULL,
+	"sensitive-options", "user", NULL,
 };
 
 static int read_server_id(struct cfg_ctx *ctx, const json_t *root, struct lq_config *cfg)
@@ -1804,6 +1804,24 @@ static int read_control_socket(struct cfg_ctx *ctx, const json_t *root, const ch
 	return rc;
 }
 
+/* "user": who lqd runs as once its ports are open (started as root). */
+static int read_user(struct cfg_ctx *ctx, const json_t *root, struct lq_config *cfg)
+{
+	const char *name;
+	int rc = cfg_get_string(ctx, root, "user", &name);
+
+	if (rc <= 0)
+		return rc;
+	size_t mark = cfg_enter_key(ctx, "user");
+	if (name[0] == '\0' || strchr(name, ':') != NULL || strchr(name, '/') != NULL)
+		return cfg_fail(ctx, "\"%s\" is not a user name", name);
+	cfg->user = strdup(name);
+	if (cfg->user == NULL)
+		return out_of_memory(ctx);
+	cfg_leave(ctx, mark);
+	return 0;
+}
+
 /* obj[key] into an unsigned within [min, max]; absent keeps *out. */
 static int read_knob(struct cfg_ctx *ctx, const json_t *obj, const char *key,
 		     uint64_t min, uint64_t max, unsigned *out)
@@ -2055,7 +2073,7 @@ static int read_all_keys(struct cfg_ctx *ctx, const json_t *root, const char *ba
 	    read_subnets(ctx, root, 6, cfg) < 0 || cfg_read_requesters(ctx, root, cfg) < 0 ||
 	    read_tls(ctx, root, base_dir, cfg) < 0 || read_control_socket(ctx, root, base_dir, cfg) < 0 ||
 	    read_bulk(ctx, root, cfg) < 0 || read_active(ctx, root, cfg) < 0 ||
-	    read_sensitive(ctx, root, cfg) < 0)
+	    read_sensitive(ctx, root, cfg) < 0 || read_user(ctx, root, cfg) < 0)
 		return -1;
 	return 0;
 }
@@ -2160,6 +2178,7 @@ void lq_config_free(struct lq_config *cfg)
 	free(cfg->tls.key);
 	free(cfg->tls.ca);
 	free(cfg->control_socket);
+	free(cfg->user);
 	free(cfg->sensitive4);
 	free(cfg->sensitive6);
 	memset(cfg, 0, sizeof *cfg);

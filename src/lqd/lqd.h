@@ -62,6 +62,9 @@ void lqd_udp_stats(const struct lqd_udp *udp, struct lqd_udp_stats *out);
 /* ---- server_duid.c: the DHCPv6 server DUID when the config has none ---- */
 int lqd_server_duid_ensure(struct lqd *d);
 
+/* ---- privileges.c: give root up once ports and files are open ---- */
+int lqd_drop_privileges(struct lqd *d);
+
 /* ---- control.c: the Unix control socket ---- */
 struct lqd_control *lqd_control_start(struct lqd *d, const char *path);
 void lqd_control_stop(struct lqd_control *c);

@@ -125,7 +125,8 @@ int main(int argc, char **argv)
 		goto fail;
 	if (start_sources(&d) < 0)
 		goto fail;
-	if (lqd_server_duid_ensure(&d) < 0 || (d.udp = lqd_udp_start(&d)) == NULL)
+	if (lqd_server_duid_ensure(&d) < 0 || (d.udp = lqd_udp_start(&d)) == NULL ||
+	    lqd_drop_privileges(&d) < 0)
 		goto fail;
 	lqd_log(LQD_LOG_INFO, "running");
 	event_base_dispatch(d.base);

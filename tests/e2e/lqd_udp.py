@@ -394,6 +394,32 @@ def test_access(build, tmp):
         proc.wait(timeout=10)
 
 
+def test_privileges(build, tmp):
+    """Started as root with "user": lqd binds port 67, then runs as that user
+    and still answers and still writes its store."""
+    import pwd
+    nobody = pwd.getpwnam("nobody")
+    os.chmod(tmp, 0o755)
+    proc, sock = start_lqd(build, tmp, {
+        "user": "nobody",
+        "listen": [{"address": "127.0.0.3", "udp-port": 67, "tcp-port": False}]})
+    try:
+        with open("/proc/%d/status" % proc.pid) as f:
+            uids = [line.split()[1:] for line in f if line.startswith("Uid:")][0]
+        check(all(int(u) == nobody.pw_uid for u in uids), "privileges: lqd runs as nobody after binding port 67 (%s)"
+              % uids)
+        check(request(sock, {"command": "add", "binding": BINDINGS[0]})["result"] == "ok",
+              "privileges: the store stays writable")
+        u = Udp(4)
+        u.dest = ("127.0.0.3", 67)
+        reply = u.ask(v4_query(0x4001, ciaddr="192.0.2.10"))
+        check(reply is not None and v4_options(reply)[1].get("message-type") == 13,
+              "privileges: queries on port 67 are answered")
+    finally:
+        proc.terminate()
+        check(proc.wait(timeout=10) == 0, "privileges: lqd stops cleanly")
+
+
 def main():
     build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
     tmp = tempfile.mkdtemp(prefix="lq-udp-")
@@ -409,11 +435,13 @@ def main():
         finally:
             proc.terminate()
             check(proc.wait(timeout=10) == 0, "lqd stops cleanly on SIGTERM")
-        tmp2 = tempfile.mkdtemp(prefix="lq-udp-")
-        try:
-            test_access(build, tmp2)
-        finally:
-            shutil.rmtree(tmp2, ignore_errors=True)
+        tests = [test_access] + ([test_privileges] if os.geteuid() == 0 else [])
+        for test in tests:
+            tmp2 = tempfile.mkdtemp(prefix="lq-udp-")
+            try:
+                test(build, tmp2)
+            finally:
+                shutil.rmtree(tmp2, ignore_errors=True)
     except Exception as e:  # the test's own crash is a failure with its reason
         check(False, "%s: %s" % (type(e).__name__, e))
     finally:

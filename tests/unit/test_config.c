@@ -568,6 +568,8 @@ static const struct bad_case bad_access[] = {
 	{"{\"requesters\": [{\"prefix\": \"10.0.0.1/8\"}]}",
 	 "requesters[0].prefix: \"10.0.0.1/8\" has host bits set (did you mean \"10.0.0.0/8\"?)"},
 	{"{\"refused-queries\": \"ignore\"}", "refused-queries: \"ignore\" is not \"not-allowed\" or \"drop\""},
+	{"{\"user\": \"\"}", "user: \"\" is not a user name"},
+	{"{\"user\": 0}", "user: expected a string, got an integer"},
 	{"{\"requesters\": \"::1\"}", "requesters: expected an array, got a string"},
 	{"{\"tls\": {\"mode\": \"required\", \"cert\": \"c\", \"key\": \"k\"}}",
 	 "tls: missing \"ca\" (mode \"required\" needs cert, key and ca)"},
