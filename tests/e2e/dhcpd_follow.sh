@@ -13,6 +13,7 @@
 set -u
 BUILD=$(realpath "${1:-build}")
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/netns_lib.sh"
 tmp=$(mktemp -d /tmp/lq-dhcpd-XXXXXX)
 ns=ld$$
 srv=${ns}s
@@ -41,30 +42,12 @@ trap cleanup EXIT
 ok() { echo "ok $*"; }
 notok() { echo "not ok $*"; fail=1; }
 
-# -- two hosts: the DHCP server and a relay with its clients
-ip netns add "$srv" && ip netns add "$cli" || { notok "cannot create network namespaces (root needed)"; exit 1; }
-ip link add "${ns}a" type veth peer name "${ns}b"
-ip link set "${ns}a" netns "$srv"
-ip link set "${ns}b" netns "$cli"
-ip -n "$srv" addr add 192.0.2.1/24 dev "${ns}a"
-ip -n "$srv" addr add 2001:db8:1::1/64 dev "${ns}a" nodad
-ip -n "$cli" addr add 192.0.2.2/24 dev "${ns}b"
-# two relay addresses: 10.0.0.1 for long leases, 10.0.0.2 for short ones
-ip -n "$cli" addr add 10.0.0.1/16 dev "${ns}b"
-ip -n "$cli" addr add 10.0.0.2/16 dev "${ns}b"
-ip -n "$cli" addr add 2001:db8:1::2/64 dev "${ns}b" nodad
-for n in "$srv" "$cli"; do ip -n "$n" link set lo up; done
-# no duplicate address detection: dhcpd -6 binds the link-local address at once
-ip netns exec "$srv" sysctl -qw "net.ipv6.conf.${ns}a.accept_dad=0"
-ip netns exec "$cli" sysctl -qw "net.ipv6.conf.${ns}b.accept_dad=0"
-ip -n "$srv" link set "${ns}a" up
-ip -n "$cli" link set "${ns}b" up
+# -- two hosts: the DHCP server and a relay with its clients (two relay
+# addresses: 10.0.0.1 for long leases, 10.0.0.2 for short ones)
+netns_pair "$srv" "$cli" "${ns}a" "${ns}b" "192.0.2.1/24 2001:db8:1::1/64" \
+	"192.0.2.2/24 10.0.0.1/16 10.0.0.2/16 2001:db8:1::2/64" ||
+	{ notok "cannot create network namespaces (root needed)"; exit 1; }
 ip -n "$srv" route add 10.0.0.0/16 via 192.0.2.2
-for _ in $(seq 50); do
-	ip -n "$srv" -6 addr show dev "${ns}a" scope link | grep -q 'inet6 fe80' &&
-		! ip -n "$srv" -6 addr show dev "${ns}a" | grep -q tentative && break
-	sleep 0.1
-done
 
 # Clients behind relay 10.0.0.1 get an hour; those whose relay agent says
 # remote-id "cpe002" (behind 10.0.0.2) get 3 seconds, so dhcpd expires
@@ -152,24 +135,9 @@ kill_lqd() {
 	lqd_pid=
 }
 
-# lqd_status EXPR: evaluates a Python expression over lqd's status answer
-# (st) and the sizes of the lease files (size); exit 0 when it is true.
-export HERE="$here" LEASES4="$tmp/dhcpd.leases" LEASES6="$tmp/dhcpd6.leases"
-lqd_status() {
-	python3 - "$tmp/lqd.sock" "$1" <<'PY'
-import os, sys
-sys.path.insert(0, os.environ["HERE"])
-from lqctl import request
-st = request(sys.argv[1], {"command": "status"})
-size = {p: os.path.getsize(p) for p in (os.environ["LEASES4"], os.environ["LEASES6"])}
-sys.exit(0 if eval(sys.argv[2]) else 1)
-PY
-}
-caught_up='all(s["offset"] == size[s["path"]] and not s["loading"] for s in st["sources"])'
-wait_caught_up() {
-	for _ in $(seq 100); do lqd_status "$caught_up" && return 0; sleep 0.1; done
-	return 1
-}
+# lqd_status and wait_caught_up (netns_lib.sh) look at these
+lqd_sock=$tmp/lqd.sock
+lqd_files="$tmp/dhcpd.leases $tmp/dhcpd6.leases"
 
 start_dhcpd 4 1
 start_dhcpd 6 1
