@@ -146,6 +146,7 @@ if [ -x build/lqd ]; then
 		e2e kea-follow bash tests/e2e/kea_follow.sh build
 		e2e dhcpd-follow bash tests/e2e/dhcpd_follow.sh build
 		e2e lq-query-dhcpd bash tests/e2e/lq_query_dhcpd.sh build
+		e2e lqd-vs-dhcpd bash tests/e2e/lqd_vs_dhcpd.sh build
 	else
 		echo "e2e: the Kea and dhcpd tests need root for network namespaces (run make check as root)"
 		record "e2e/root-needed" 1
