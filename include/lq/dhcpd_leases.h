@@ -80,11 +80,7 @@ struct lq_dhcpd_leases_values {
 	uint8_t client_id[LQ_BINDING_MAX_CLIENT_ID];
 	uint8_t hostname[LQ_BINDING_MAX_SMALL];
 	uint8_t vendor_class[LQ_BINDING_MAX_SMALL];
-	uint8_t circuit_id[LQ_BINDING_MAX_SMALL];
-	uint8_t remote_id[LQ_BINDING_MAX_SMALL];
-	uint8_t subscriber_id[LQ_BINDING_MAX_SMALL];
-	uint8_t relay_id[LQ_BINDING_MAX_SMALL];
-	uint8_t relay_info[4 * (2 + LQ_BINDING_MAX_SMALL) + 6];
+	uint8_t relay_info[1024];       /* option 82 as the agent sub-options give it */
 };
 
 /* The parser. About 68 KiB: allocate it statically or on the heap. Fields

@@ -690,8 +690,7 @@ struct lease4 {
 	struct lq_binding b;
 	bool has_state, has_starts, has_ends;
 	int64_t starts, ends;
-	bool has_agent_options;
-	struct lq4_relay_info agent;
+	size_t agent_len;       /* option 82 rebuilt in values.relay_info */
 };
 
 typedef bool lease4_statement_fn(struct decl *d, struct lease4 *l, const struct token *kw);
@@ -839,39 +838,95 @@ static bool lease4_set(struct decl *d, struct lease4 *l, const struct token *kw)
 	       expect_punct(d, ';', "the vendor-class-identifier");
 }
 
-/* The relay agent sub-options dhcpd stashes, and where they go. */
+/* The code of an agent sub-option by the name dhcpd writes it under
+ * ("circuit-id", "unknown-9", ...); -1 when it is not one. */
+static int agent_suboption_code(const char *name, size_t len)
+{
+	static const struct { const char *name; int code; } names[] = {
+		{"circuit-id", 1}, {"remote-id", 2}, {"agent-id", 3}, {"docsis-device-class", 4},
+		{"link-selection", 5}, {"relay-port", 19},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (text_is(name, len, names[i].name))
+			return names[i].code;
+	if (len > 8 && len <= 11 && text_is(name, 8, "unknown-")) {
+		int code = 0;
+		for (size_t i = 8; i < len; i++) {
+			if (name[i] < '0' || name[i] > '9')
+				return -1;
+			code = code * 10 + (name[i] - '0');
+		}
+		return code > 0 && code < 255 ? code : -1;
+	}
+	return -1;
+}
+
+/* Put sub-option code into the option 82 being rebuilt, in the order the
+ * file gives them (the order the relay sent them); a later statement for
+ * the same code replaces the value in place. */
+static bool agent_put(struct decl *d, struct lease4 *l, const struct token *at, int code,
+		      const uint8_t *value, size_t len)
+{
+	uint8_t *rai = d->p->values.relay_info;
+	size_t cap = sizeof(d->p->values.relay_info);
+
+	size_t at_offset = l->agent_len, old = 0;
+
+	for (size_t i = 0; i + 2 <= l->agent_len; i += 2 + rai[i + 1]) {
+		if (rai[i] == code) {
+			at_offset = i;
+			old = 2 + (size_t)rai[i + 1];
+			break;
+		}
+	}
+	if (l->agent_len - old + 2 + len > cap)
+		return fail(d, LQ_DHCPD_VALUE_TOO_LONG, at, "agent options do not fit option 82");
+	memmove(rai + at_offset + 2 + len, rai + at_offset + old, l->agent_len - at_offset - old);
+	rai[at_offset] = (uint8_t)code;
+	rai[at_offset + 1] = (uint8_t)len;
+	if (len > 0)
+		memcpy(rai + at_offset + 2, value, len);
+	l->agent_len = l->agent_len - old + 2 + len;
+	return true;
+}
+
+/* One "option agent.NAME VALUE": an address (link-selection), a number
+ * (DOCSIS-device-class), nothing (relay-port) or octets (the others).
+ * Returns false with d->failed unset for a name that is no sub-option. */
 static bool agent_suboption(struct decl *d, struct lease4 *l, const struct token *name,
 			    const struct token *value)
 {
-	struct lq_dhcpd_leases_values *v = &d->p->values;
-	const char *sub = name->text + 6;      /* after "agent." */
-	size_t sub_len = name->len - 6;
+	uint8_t octets[LQ_BINDING_MAX_SMALL];
+	lq_bytes v = {octets, 0};
+	int code = agent_suboption_code(name->text + 6, name->len - 6);   /* after "agent." */
 
-	if (text_is(sub, sub_len, "circuit-id"))
-		return parse_octets(d, value, v->circuit_id, sizeof(v->circuit_id),
-				    &l->agent.circuit_id, "agent.circuit-id");
-	if (text_is(sub, sub_len, "remote-id"))
-		return parse_octets(d, value, v->remote_id, sizeof(v->remote_id),
-				    &l->agent.remote_id, "agent.remote-id");
-	if (text_is(sub, sub_len, "unknown-6"))
-		return parse_octets(d, value, v->subscriber_id, sizeof(v->subscriber_id),
-				    &l->agent.subscriber_id, "agent subscriber-id");
-	if (text_is(sub, sub_len, "unknown-12"))
-		return parse_octets(d, value, v->relay_id, sizeof(v->relay_id),
-				    &l->agent.relay_id, "agent relay-id");
-	if (text_is(sub, sub_len, "link-selection")) {
+	if (code < 0)
+		return false;
+	if (code == 5) {
 		char text[INET_ADDRSTRLEN];
-		if (!word_to_cstr(value, text, sizeof(text)) ||
-		    inet_pton(AF_INET, text, l->agent.link_selection.b) != 1)
+		if (!word_to_cstr(value, text, sizeof(text)) || inet_pton(AF_INET, text, octets) != 1)
 			return fail(d, LQ_DHCPD_BAD_ADDRESS, value, "bad agent.link-selection");
-		l->agent.has_link_selection = true;
-		return true;
+		v.len = 4;
+	} else if (code == 4 && value->kind == TOK_WORD && value->len > 0 && value->text[0] >= '0' &&
+		   value->text[0] <= '9' && memchr(value->text, ':', value->len) == NULL) {
+		uint64_t n = 0;
+		for (size_t i = 0; i < value->len; i++) {
+			if (value->text[i] < '0' || value->text[i] > '9' || (n = n * 10 + (uint64_t)(value->text[i] - '0')) >
+			    UINT32_MAX)
+				return fail(d, LQ_DHCPD_SYNTAX, value, "bad agent.DOCSIS-device-class");
+		}
+		for (int i = 0; i < 4; i++)
+			octets[i] = (uint8_t)(n >> (24 - 8 * i));
+		v.len = 4;
+	} else if (!parse_octets(d, value, octets, sizeof(octets), &v, "an agent sub-option")) {
+		return false;
 	}
-	return false;
+	return agent_put(d, l, value, code, v.data, v.len);
 }
 
-/* "option agent.NAME VALUE;" (also written "supersede"). Other options and
- * agent sub-options a binding has no field for are skipped. */
+/* "option agent.NAME VALUE;" (also written "supersede"): the relay agent
+ * information dhcpd stashed, rebuilt as received. Other options are skipped. */
 static bool lease4_option(struct decl *d, struct lease4 *l, const struct token *kw)
 {
 	struct token name, value;
@@ -888,12 +943,15 @@ static bool lease4_option(struct decl *d, struct lease4 *l, const struct token *
 	if (value.kind == TOK_PUNCT && !is_punct_token(&value, ';'))
 		return fail(d, LQ_DHCPD_SYNTAX, &value, "expected the value of %.*s",
 			    (int)name.len, name.text);
+	if (is_punct_token(&value, ';')) {      /* a sub-option without a value (relay-port) */
+		int code = agent_suboption_code(name.text + 6, name.len - 6);
+		return code < 0 || agent_put(d, l, &value, code, NULL, 0);
+	}
 	if (!agent_suboption(d, l, &name, &value)) {
 		if (d->failed)
 			return false;
-		return is_punct_token(&value, ';') || skip_statement(d, kw);
+		return skip_statement(d, kw);
 	}
-	l->has_agent_options = true;
 	return expect_punct(d, ';', "the agent option");
 }
 
@@ -933,7 +991,6 @@ static uint32_t lifetime(bool has_starts, int64_t starts, bool has_ends, int64_t
 static bool lease4_finish(struct decl *d, struct lease4 *l, const struct token *close)
 {
 	struct lq_binding *b = &l->b;
-	size_t n = 0;
 
 	if (!l->has_state)
 		return fail(d, LQ_DHCPD_MISSING_STATE, close, "lease without 'binding state'");
@@ -944,13 +1001,10 @@ static bool lease4_finish(struct decl *d, struct lease4 *l, const struct token *
 				     l->has_ends, l->ends, b->cltt);
 	if (b->hwaddr.data == NULL)
 		b->htype = 0;
-	if (!l->has_agent_options)
+	if (l->agent_len == 0)
 		return true;
-	if (lq4_relay_info_encode(&l->agent, d->p->values.relay_info,
-				  sizeof(d->p->values.relay_info), &n) != LQ_OK)
-		return fail(d, LQ_DHCPD_VALUE_TOO_LONG, close, "agent options do not fit option 82");
 	b->relay_info.data = d->p->values.relay_info;
-	b->relay_info.len = n;
+	b->relay_info.len = l->agent_len;
 	(void)lq_binding_fill_relay_ids(b);
 	return true;
 }

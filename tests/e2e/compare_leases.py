@@ -179,9 +179,26 @@ DHCPD_STATES = {"active": "active", "free": "available", "expired": "expired", "
 
 DHCPD_HTYPES = {"ethernet": 1, "token-ring": 6, "fddi": 8, "infiniband": 32}
 
-# The relay agent sub-options lqd keeps, by the names dhcpd gives them.
-DHCPD_AGENT_SUBOPTIONS = {"circuit-id": 1, "remote-id": 2, "link-selection": 5, "unknown-6": 6,
-                          "unknown-12": 12}
+# The relay agent sub-options by the names dhcpd writes them under (and unknown-N).
+DHCPD_AGENT_SUBOPTIONS = {"circuit-id": 1, "remote-id": 2, "agent-id": 3, "docsis-device-class": 4,
+                          "link-selection": 5, "relay-port": 19}
+
+
+def dhcpd_agent_suboption(name, value):
+    """(code, octets) of one `option agent.NAME VALUE`, or None."""
+    name = name.lower()
+    code = DHCPD_AGENT_SUBOPTIONS.get(name)
+    if code is None and name.startswith("unknown-") and name[8:].isdigit():
+        code = int(name[8:])
+    if code is None or not 0 < code < 255:
+        return None
+    if value is None:
+        return code, b""
+    if code == 5:
+        return code, ipaddress.ip_address(value).packed
+    if code == 4 and value.isdigit():
+        return code, int(value).to_bytes(4, "big")
+    return code, dhcpd_octets(value)
 
 # Fields of lqd's answer that name the binding rather than describe it.
 DHCPD_KEY_FIELDS = {"family", "address", "prefix"}
@@ -294,7 +311,9 @@ def dhcpd_lease4(block):
         elif kw == "set" and words[1] == "vendor-class-identifier":
             lease["vendor_class"] = dhcpd_octets(words[3]).decode("latin-1")
         elif kw in ("option", "supersede") and words[1].startswith("agent."):
-            agent[words[1][len("agent."):]] = words[2]
+            sub = dhcpd_agent_suboption(words[1][len("agent."):], words[2] if len(words) > 2 else None)
+            if sub is not None:
+                agent[sub[0]] = sub[1]   # a repeated sub-option keeps its place
     starts, ends = times.get("starts"), times.get("ends", 0)
     lease["cltt"] = times.get("cltt", 0)
     lease["expire"] = ends
@@ -306,16 +325,11 @@ def dhcpd_lease4(block):
         lease["valid_lifetime"] = min(ends - starts, INFINITE - 1)
     lease["state_since"] = dhcpd_state_since(lease["state"], starts if starts is not None else lease["cltt"],
                                              ends, lease["cltt"])
-    # option 82 as lqd keeps it: the sub-options it has a place for, by code
-    subopts = {}
-    for name, code in DHCPD_AGENT_SUBOPTIONS.items():
-        if name in agent:
-            value = agent[name]
-            subopts[code] = ipaddress.ip_address(value).packed if code == 5 else dhcpd_octets(value)
-    lease["circuit_id"] = hex_colon(subopts.get(1))
-    lease["remote_id"] = hex_colon(subopts.get(2))
-    lease["relay_id"] = hex_colon(subopts.get(12))
-    rai = b"".join(bytes([code, len(subopts[code])]) + subopts[code] for code in sorted(subopts))
+    # option 82 as received: every sub-option in the file's order
+    lease["circuit_id"] = hex_colon(agent.get(1))
+    lease["remote_id"] = hex_colon(agent.get(2))
+    lease["relay_id"] = hex_colon(agent.get(12))
+    rai = b"".join(bytes([code, len(value)]) + value for code, value in agent.items())
     lease["relay_info"] = hex_colon(rai) if rai else None
     lease["type"] = "V4"
     return lease

@@ -391,26 +391,6 @@ def _cache_threshold(q, d, l, field, ctx):
             and dv < lv and lv < 0.25 * lease["valid_lifetime"])
 
 
-def canonical_relay_info(value):
-    """Option 82 as lqd rebuilds it from dhcpd.leases: the sub-options it
-    keeps (1, 2, 5, 6, 12), in code order."""
-    subs, i = {}, 0
-    while i + 2 <= len(value):
-        code, n = value[i], value[i + 1]
-        subs[code] = value[i + 2:i + 2 + n]
-        i += 2 + n
-    return b"".join(bytes([c, len(subs[c])]) + subs[c] for c in sorted(subs) if c in (1, 2, 5, 6, 12))
-
-
-@known("D5", "OPEN, lqd deviates: option 82 as lqd returns it has only the sub-options its "
-       "dhcpd.leases parser keeps (1, 2, 5, 6, 12), in code order; dhcpd returns it as "
-       "received, e.g. with vendor-specific sub-option 9 (RFC 4388 6.4.2, 6.7: the most recent "
-       "relay agent information MUST be returned)")
-def _relay_info(q, d, l, field, ctx):
-    return (field == "option 82" and d["type"] == ACTIVE and l["type"] == ACTIVE
-            and opt(l, 82) == canonical_relay_info(opt(d, 82)))
-
-
 def fields(m):
     """A reply as comparable fields: header fields, then each option."""
     f = {"type": TYPE_NAMES.get(m["type"], m["type"]), "op": m["op"], "ciaddr": m["ciaddr"],

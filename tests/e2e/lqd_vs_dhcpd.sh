@@ -47,10 +47,8 @@
 #  D4 | renewal inside dhcp-cache-threshold: dhcpd     | neither: dhcpd does not
 #     | moves cltt in memory only, lqd has the file's  | write it (set the
 #     | (option 91 older by the renewal's age)         | threshold to 0 if needed)
-#  D5 | OPEN lqd defect: option 82 keeps only the      | dhcpd: 4388 6.4.2, 6.7
-#     | sub-options 1, 2, 5, 6, 12 of the file, in     | (MUST return the RAI as
-#     | code order; dhcpd returns it as received       | received); to fix in
-#     |                                                | lib/sources/dhcpd_leases.c
+#  (D5, option 82 rebuilt from only some sub-options, was an lqd defect and
+#  is fixed: option 82 must now be equal octet for octet.)
 #  V1 | OPTION_CLT_TIME: dhcpd the absolute Unix time, | lqd: 5007 4.1.2.3
 #     | lqd the seconds since                          |
 #  V2 | IAADDR/IAPREFIX lifetimes: dhcpd as granted,   | lqd (the lifetimes as

@@ -573,12 +573,17 @@ static void test_v4_identifier_forms(void **state)
 
 static void test_v4_relay_agent_options(void **state)
 {
+	/* as received: in the file's order, every sub-option, a repeated one
+	 * replaced in place */
 	static const uint8_t option82[] = {
+		2, 2, 'r', '2',                         /* remote-id, then superseded */
 		1, 3, 0x00, 0x01, 0xff,                 /* circuit-id, hex form */
-		2, 2, 'r', '1',
 		5, 4, 192, 0, 2, 1,                     /* link-selection */
 		6, 3, 's', 'u', 'b',                    /* subscriber-id (unknown-6) */
 		12, 4, 0x00, 0x01, 0x02, 0x03,          /* relay-id (unknown-12) */
+		4, 4, 0, 0, 0, 5,                       /* DOCSIS-device-class */
+		19, 0,                                  /* relay-port, no value */
+		9, 5, 0, 0, 0x0d, 0xe9, 0x00,           /* vendor-specific (unknown-9) */
 	};
 	struct fixture *f = parse_v4_lease(
 		"  binding state active;\n"
@@ -589,8 +594,10 @@ static void test_v4_relay_agent_options(void **state)
 		"  option agent.unknown-12 00:01:02:03;\n"
 		"  option agent.DOCSIS-device-class 5;\n"
 		"  option agent.relay-port;\n"
+		"  option agent.unknown-9 0:0:d:e9:0;\n"
+		"  option agent.unknown-999 1;\n"
 		"  option domain-name \"example.com\";\n"
-		"  supersede agent.remote-id \"r1\";\n");
+		"  supersede agent.remote-id \"r2\";\n");
 	const struct lq_binding *b;
 
 	(void)state;
@@ -598,7 +605,7 @@ static void test_v4_relay_agent_options(void **state)
 	b = change_at(f, 0);
 	assert_bytes(b->relay_info, option82, sizeof(option82));
 	assert_bytes(b->circuit_id, "\x00\x01\xff", 3);
-	assert_text(b->remote_id, "r1");
+	assert_text(b->remote_id, "r2");
 	assert_bytes(b->relay_id, "\x00\x01\x02\x03", 4);
 	free(f);
 }
