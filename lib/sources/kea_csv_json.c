@@ -506,7 +506,6 @@ static int read_value(struct reader *r, const struct target *t)
 int kj_read_extended_info(char *buf, size_t len, struct kj_extended_info *out,
 			  char error[KJ_ERROR_LEN])
 {
-	struct reader r = { buf, buf, buf + len, error, 0, out };
 	struct kj_value root = { 0 };
 	struct target t = { CTX_ROOT, &root, NULL, NULL };
 
@@ -514,6 +513,7 @@ int kj_read_extended_info(char *buf, size_t len, struct kj_extended_info *out,
 	out->isc = (struct kj_value){ 0 };
 	clear_isc(out);
 	error[0] = '\0';
+	struct reader r = { buf, buf, buf + len, error, 0, out };
 	skip_space(&r);
 	if (peek(&r) != '{' && peek(&r) != '[')
 		return fail(&r, "not a JSON object or array");
