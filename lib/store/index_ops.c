@@ -18,10 +18,13 @@
 
 #define INSERTION_RUN 16
 
-/* One write to sort: the 16 octets after the common prefix, big endian. */
+/* One write to sort: the 16 octets after the common prefix, big endian,
+ * and a copy of the write itself (reading ops[] in sorted order would
+ * miss the cache on every write). Arena offsets grow with the batch
+ * order, so the offset is the last tie-break. */
 struct sort_item {
 	uint64_t hi, lo;
-	uint32_t op;            /* index into ops: the batch order */
+	struct lq_store_index_op op;
 	uint32_t key_hash;      /* of the index key: runs of one key are found
 				 * without reading the arena again */
 };
@@ -80,10 +83,9 @@ int lq_store_index_ops_push(struct lq_store_index_ops *q, int index, bool del, c
 
 /* ---- sorting ---- */
 
-static const uint8_t *op_bytes(const struct lq_store_index_ops *q, uint32_t i, size_t *len)
+static const uint8_t *op_bytes(const struct lq_store_index_ops *q, const struct lq_store_index_op *op,
+			      size_t *len)
 {
-	const struct lq_store_index_op *op = &q->ops[i];
-
 	*len = (size_t)op->key_len + op->bkey_len;
 	return q->arena + op->offset;
 }
@@ -93,6 +95,13 @@ static uint64_t load_be(const uint8_t *s, size_t len, size_t at)
 {
 	uint64_t v = 0;
 
+	if (at + 8 <= len) {
+		memcpy(&v, s + at, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		v = __builtin_bswap64(v);
+#endif
+		return v;
+	}
 	for (size_t i = at; i < at + 8; i++)
 		v = v << 8 | (i < len ? s[i] : 0);
 	return v;
@@ -111,23 +120,23 @@ static uint32_t hash_bytes(const uint8_t *s, size_t len)
 static void make_item(const struct sorter *st, uint32_t i, struct sort_item *out)
 {
 	size_t len;
-	const uint8_t *s = op_bytes(st->q, i, &len);
+	const uint8_t *s = op_bytes(st->q, &st->q->ops[i], &len);
 
 	out->hi = load_be(s, len, st->skip);
 	out->lo = load_be(s, len, st->skip + 8);
-	out->op = i;
-	out->key_hash = hash_bytes(s, st->q->ops[i].key_len);
+	out->op = st->q->ops[i];
+	out->key_hash = hash_bytes(s, out->op.key_len);
 }
 
 /* Octets all the writes ops[from..to) share at their start. */
 static size_t common_prefix(const struct lq_store_index_ops *q, const uint32_t *ops, size_t n)
 {
 	size_t first_len, len;
-	const uint8_t *first = op_bytes(q, ops[0], &first_len);
+	const uint8_t *first = op_bytes(q, &q->ops[ops[0]], &first_len);
 	size_t common = first_len;
 
 	for (size_t i = 1; i < n && common > 0; i++) {
-		const uint8_t *s = op_bytes(q, ops[i], &len);
+		const uint8_t *s = op_bytes(q, &q->ops[ops[i]], &len);
 		size_t j = 0;
 		size_t max = len < common ? len : common;
 		while (j < max && s[j] == first[j])
@@ -146,8 +155,8 @@ static int compare_items(const struct sorter *st, const struct sort_item *a, con
 	if (a->lo != b->lo)
 		return a->lo < b->lo ? -1 : 1;
 	/* the same 16 octets: the rest of the bytes, then the batch order */
-	const uint8_t *as = op_bytes(st->q, a->op, &alen);
-	const uint8_t *bs = op_bytes(st->q, b->op, &blen);
+	const uint8_t *as = op_bytes(st->q, &a->op, &alen);
+	const uint8_t *bs = op_bytes(st->q, &b->op, &blen);
 	size_t from = st->skip + 16;
 	if (alen > from || blen > from) {
 		size_t ar = alen > from ? alen - from : 0, br = blen > from ? blen - from : 0;
@@ -157,7 +166,7 @@ static int compare_items(const struct sorter *st, const struct sort_item *a, con
 		if (ar != br)
 			return ar < br ? -1 : 1;
 	}
-	return a->op < b->op ? -1 : a->op > b->op;
+	return a->op.offset < b->op.offset ? -1 : a->op.offset > b->op.offset;
 }
 
 static void insertion_sort(const struct sorter *st, struct sort_item *v, size_t n)
@@ -246,17 +255,13 @@ static int apply_op(MDB_cursor *cur, const struct lq_store_index_op *op, const u
 	return rc == MDB_NOTFOUND ? LQ_STORE_OK : lq_store_mdb_err(rc);
 }
 
-static MDB_val op_key(const struct lq_store_index_ops *q, uint32_t i)
+static MDB_val op_key(const struct lq_store_index_ops *q, const struct lq_store_index_op *op)
 {
-	const struct lq_store_index_op *op = &q->ops[i];
-
 	return (MDB_val){ op->key_len, q->arena + op->offset };
 }
 
-static MDB_val op_bkey(const struct lq_store_index_ops *q, uint32_t i)
+static MDB_val op_bkey(const struct lq_store_index_ops *q, const struct lq_store_index_op *op)
 {
-	const struct lq_store_index_op *op = &q->ops[i];
-
 	return (MDB_val){ op->bkey_len, q->arena + op->offset + op->key_len };
 }
 
@@ -265,7 +270,7 @@ static bool same_key(const struct lq_store_index_ops *q, const struct sort_item 
 {
 	if (a->key_hash != b->key_hash)
 		return false;
-	MDB_val ka = op_key(q, a->op), kb = op_key(q, b->op);
+	MDB_val ka = op_key(q, &a->op), kb = op_key(q, &b->op);
 	return ka.mv_size == kb.mv_size && memcmp(ka.mv_data, kb.mv_data, ka.mv_size) == 0;
 }
 
@@ -289,7 +294,7 @@ static bool put_run(const struct lq_store_index_ops *q, const struct sort_item *
 	bool puts_only = true;
 
 	while (i < n && (i == 0 || same_key(q, &items[0], &items[i]))) {
-		puts_only = puts_only && !q->ops[items[i].op].del;
+		puts_only = puts_only && !items[i].op.del;
 		i++;
 	}
 	*len = i;
@@ -302,7 +307,7 @@ static bool put_run(const struct lq_store_index_ops *q, const struct sort_item *
 static int append_point(MDB_cursor *cur, const struct lq_store_index_ops *q,
 			const struct sort_item *run, size_t len, size_t *from)
 {
-	MDB_val k = op_key(q, run[0].op), last;
+	MDB_val k = op_key(q, &run[0].op), last;
 	int rc = mdb_cursor_get(cur, &k, &last, MDB_SET_KEY);
 
 	if (rc == 0)
@@ -313,7 +318,7 @@ static int append_point(MDB_cursor *cur, const struct lq_store_index_ops *q,
 	if (rc != 0)
 		return lq_store_mdb_err(rc);
 	while (*from < len) {
-		MDB_val v = op_bkey(q, run[*from].op);
+		MDB_val v = op_bkey(q, &run[*from].op);
 		if (compare_val(&v, &last) > 0)
 			break;
 		(*from)++;
@@ -324,9 +329,10 @@ static int append_point(MDB_cursor *cur, const struct lq_store_index_ops *q,
 /* Put one entry (an existing one is left as it is). An append that LMDB
  * refuses (the entry is there already, or not past the last one) is put
  * the ordinary way, so nothing is ever lost to a wrong guess. */
-static int put_op(MDB_cursor *cur, const struct lq_store_index_ops *q, uint32_t i, bool append)
+static int put_op(MDB_cursor *cur, const struct lq_store_index_ops *q,
+		  const struct lq_store_index_op *op, bool append)
 {
-	MDB_val k = op_key(q, i), v = op_bkey(q, i);
+	MDB_val k = op_key(q, op), v = op_bkey(q, op);
 	int rc = mdb_cursor_put(cur, &k, &v, MDB_NODUPDATA | (append ? MDB_APPENDDUP : 0));
 
 	if (rc == MDB_KEYEXIST && append)
@@ -343,7 +349,7 @@ static int apply_put_run(MDB_cursor *cur, const struct lq_store_index_ops *q,
 	int rc = append_point(cur, q, run, len, &from);
 
 	for (size_t i = 0; rc == LQ_STORE_OK && i < len; i++)
-		rc = put_op(cur, q, run[i].op, i >= from);
+		rc = put_op(cur, q, &run[i].op, i >= from);
 	return rc;
 }
 
@@ -360,7 +366,7 @@ static int apply_sorted(MDB_txn *txn, MDB_dbi dbi, const struct lq_store_index_o
 			rc = apply_put_run(cur, q, items + i, len);
 		} else {
 			for (size_t j = i; rc == LQ_STORE_OK && j < i + len; j++)
-				rc = apply_op(cur, &q->ops[items[j].op], q->arena);
+				rc = apply_op(cur, &items[j].op, q->arena);
 		}
 		i += len;
 	}

@@ -121,7 +121,10 @@ static uint64_t load_be64(const uint8_t *p)
 	uint64_t v;
 
 	memcpy(&v, p, 8);
-	return __builtin_bswap64(v);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
 }
 
 static int compare_octets(const MDB_val *a, const MDB_val *b)
