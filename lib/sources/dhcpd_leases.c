@@ -55,17 +55,6 @@ static bool is_punct(char c)
 	return c == '{' || c == '}' || c == ';' || c == '=' || c == ',' || c == '|';
 }
 
-static int hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static char ascii_lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
@@ -410,13 +399,13 @@ static bool parse_colon_hex(struct decl *d, const struct token *t, uint8_t *out,
 	if (t->len == 0)
 		return fail(d, LQ_DHCPD_BAD_HEX, t, "%s", what);
 	while (i < t->len) {
-		int hi = hex_value(t->text[i]);
+		int hi = lq_hex_digit(t->text[i]);
 		if (hi < 0)
 			return fail(d, LQ_DHCPD_BAD_HEX, t, "%s", what);
 		int v = hi;
 		i++;
 		if (i < t->len && t->text[i] != ':') {
-			int lo = hex_value(t->text[i]);
+			int lo = lq_hex_digit(t->text[i]);
 			if (lo < 0)
 				return fail(d, LQ_DHCPD_BAD_HEX, t, "%s", what);
 			v = hi * 16 + lo;
@@ -451,8 +440,8 @@ static bool decode_escape(const char *text, size_t len, size_t *i, uint8_t *out)
 	case 'n': *out = '\n'; return true;
 	case 'b': *out = '\b'; return true;
 	case 'x':
-		while (n < 2 && *i < len && hex_value(text[*i]) >= 0) {
-			v = v * 16 + (unsigned)hex_value(text[*i]);
+		while (n < 2 && *i < len && lq_hex_digit(text[*i]) >= 0) {
+			v = v * 16 + (unsigned)lq_hex_digit(text[*i]);
 			(*i)++;
 			n++;
 		}

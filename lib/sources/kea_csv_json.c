@@ -61,17 +61,6 @@ static bool is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* ---- strings ---- */
 
 /* Octets of the valid UTF-8 sequence (of a code point >= 0x80) at s, or 0. */
@@ -134,7 +123,7 @@ static long read_u_escape(struct reader *r)
 	if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u')
 		return -1;
 	for (int i = 2; i < 6; i++) {
-		int d = hex_value((unsigned char)r->p[i]);
+		int d = lq_hex_digit((unsigned char)r->p[i]);
 		if (d < 0)
 			return -1;
 		v = v * 16 + d;

@@ -5,17 +5,6 @@
 
 #include "kea_csv_internal.h"
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Octets of one or two digits separated by sep ("01:2:ab"). */
 static enum kea_hex_result decode_separated(const char *s, size_t len, char sep,
 					    uint8_t *out, size_t cap, size_t *out_len)
@@ -26,7 +15,7 @@ static enum kea_hex_result decode_separated(const char *s, size_t len, char sep,
 	for (;;) {
 		int value = 0, digits = 0;
 		while (s < end && *s != sep) {
-			int d = hex_digit(*s++);
+			int d = lq_hex_digit(*s++);
 			if (d < 0 || ++digits > 2)
 				return KEA_HEX_BAD;
 			value = value * 16 + d;
@@ -57,13 +46,13 @@ static enum kea_hex_result decode_run(const char *s, size_t len, uint8_t *out, s
 		return KEA_HEX_TOO_LONG;
 	size_t i = 0, o = 0;
 	if (len % 2 != 0) {
-		int d = hex_digit(s[i++]);
+		int d = lq_hex_digit(s[i++]);
 		if (d < 0)
 			return KEA_HEX_BAD;
 		out[o++] = (uint8_t)d;
 	}
 	for (; i < len; i += 2) {
-		int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
+		int hi = lq_hex_digit(s[i]), lo = lq_hex_digit(s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return KEA_HEX_BAD;
 		out[o++] = (uint8_t)(hi * 16 + lo);
@@ -89,7 +78,7 @@ enum kea_hex_result kea_hex_decode(const char *s, size_t len, uint8_t *out, size
 static bool at_escape(const char *s, const char *end)
 {
 	return end - s >= 5 && s[0] == '&' && s[1] == '#' && s[2] == 'x' &&
-	       hex_digit(s[3]) >= 0 && hex_digit(s[4]) >= 0;
+	       lq_hex_digit(s[3]) >= 0 && lq_hex_digit(s[4]) >= 0;
 }
 
 size_t kea_unescape(const char **pos, const char *end, uint8_t *out, size_t cap)
@@ -110,7 +99,7 @@ size_t kea_unescape(const char **pos, const char *end, uint8_t *out, size_t cap)
 			break;
 		/* an '&' inside the span leaves room for one more octet */
 		if (at_escape(s, end)) {
-			out[n++] = (uint8_t)(hex_digit(s[3]) * 16 + hex_digit(s[4]));
+			out[n++] = (uint8_t)(lq_hex_digit(s[3]) * 16 + lq_hex_digit(s[4]));
 			s += 5;
 		} else {
 			out[n++] = (uint8_t)*s++;
