@@ -19,6 +19,10 @@ json_t *lq_binding_to_json(const struct lq_binding *b);
 int lq_binding_from_json(const json_t *obj, struct lq_binding *b, uint8_t *scratch, size_t scratch_cap,
 			 char *err, size_t err_cap);
 
+/* Octets as a colon-hex JSON string ("00:11:22"); JSON null when out of
+ * memory. */
+json_t *lq_json_hex(lq_bytes v);
+
 /* State by name ("active") or -1. */
 int lq_binding_state_from_name(const char *name);
 

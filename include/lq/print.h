@@ -22,6 +22,8 @@ void lq_text_puts(struct lq_text *t, const char *s);
 void lq_text_printf(struct lq_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lq_text_indent(struct lq_text *t, unsigned level);  /* 2 spaces per level */
 void lq_text_hex(struct lq_text *t, const uint8_t *p, size_t n, char sep); /* sep 0 = none */
+/* n > 0 octets, all printable ASCII: worth showing as text next to hex. */
+bool lq_text_printable(const uint8_t *p, size_t n);
 void lq_text_ip4(struct lq_text *t, const lq_ip4 *a);
 void lq_text_ip6(struct lq_text *t, const lq_ip6 *a);    /* RFC 5952 form */
 /* JSON string literal with quotes. Well-formed UTF-8 passes through; control

@@ -10,17 +10,14 @@
 
 /* ---- to JSON ---- */
 
-static void set_hex(json_t *o, const char *key, lq_bytes v)
+json_t *lq_json_hex(lq_bytes v)
 {
 	static const char digits[] = "0123456789abcdef";
-	char *s;
-
-	if (v.data == NULL)
-		return;
-	s = malloc(v.len * 3 + 1);
-	if (s == NULL)
-		return;
+	char *s = malloc(v.len * 3 + 1);
 	size_t n = 0;
+
+	if (s == NULL)
+		return json_null();
 	for (size_t i = 0; i < v.len; i++) {
 		if (i > 0)
 			s[n++] = ':';
@@ -28,8 +25,15 @@ static void set_hex(json_t *o, const char *key, lq_bytes v)
 		s[n++] = digits[v.data[i] & 0x0f];
 	}
 	s[n] = '\0';
-	json_object_set_new(o, key, json_string(s));
+	json_t *j = json_string(s);
 	free(s);
+	return j;
+}
+
+static void set_hex(json_t *o, const char *key, lq_bytes v)
+{
+	if (v.data != NULL)
+		json_object_set_new(o, key, lq_json_hex(v));
 }
 
 static void set_text(json_t *o, const char *key, lq_bytes v)

@@ -121,16 +121,6 @@ static lq_ip4 ip4_at(const uint8_t *p)
 	return ip;
 }
 
-static bool is_printable(const uint8_t *p, size_t n)
-{
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (p[i] < 0x20 || p[i] > 0x7e)
-			return false;
-	return true;
-}
-
 /* Length of a NUL-padded header field's text, 0 if it holds anything else. */
 static size_t header_text_len(const uint8_t *p, size_t n)
 {
@@ -141,7 +131,7 @@ static size_t header_text_len(const uint8_t *p, size_t n)
 	for (size_t i = len; i < n; i++)
 		if (p[i] != 0)
 			return 0;
-	return is_printable(p, len) ? len : 0;
+	return lq_text_printable(p, len) ? len : 0;
 }
 
 static bool all_zero(const uint8_t *p, size_t n)
@@ -222,7 +212,7 @@ static void text_opaque(struct lq_text *t, const uint8_t *p, size_t n)
 		return;
 	}
 	lq_text_hex(t, p, n, ':');
-	if (is_printable(p, n)) {
+	if (lq_text_printable(p, n)) {
 		lq_text_puts(t, " ");
 		text_quoted(t, p, n);
 	}
@@ -271,7 +261,7 @@ static void text_status(struct lq_text *t, const uint8_t *p, size_t n)
 	lq_text_printf(t, "%s (%u)", lq4_status_name(p[0]), p[0]);
 	if (n > 1) {
 		lq_text_puts(t, " ");
-		if (is_printable(p + 1, n - 1))
+		if (lq_text_printable(p + 1, n - 1))
 			text_quoted(t, p + 1, n - 1);
 		else
 			lq_text_hex(t, p + 1, n - 1, ':');
@@ -473,7 +463,7 @@ static void json_opaque_fields(struct lq_text *t, const uint8_t *p, size_t n)
 {
 	json_key(t, "hex");
 	json_hex(t, p, n, 0);
-	if (is_printable(p, n)) {
+	if (lq_text_printable(p, n)) {
 		json_key(t, "text");
 		lq_text_json_string(t, p, n);
 	}

@@ -70,15 +70,6 @@ static void text_hex(struct lq_text *t, lq_bytes v)
 		lq_text_hex(t, v.data, v.len, ':');
 }
 
-static bool is_printable(lq_bytes v)
-{
-	for (size_t i = 0; i < v.len; i++) {
-		if (v.data[i] < 0x20 || v.data[i] >= 0x7f)
-			return false;
-	}
-	return v.len > 0;
-}
-
 /* Bytes between double quotes, non-printable ones as \xNN. */
 static void text_quoted(struct lq_text *t, lq_bytes v)
 {
@@ -280,7 +271,7 @@ static void text_fields_then_hex(struct lq_text *t, const struct lq6_opt *o)
 		text_hex(t, (lq_bytes){v.data + 2, v.len - 2});
 	} else {
 		text_hex(t, v);
-		if (o->code == LQ6_OPT_INTERFACE_ID && is_printable(v)) {
+		if (o->code == LQ6_OPT_INTERFACE_ID && lq_text_printable(v.data, v.len)) {
 			lq_text_puts(t, " ");
 			text_quoted(t, v);
 		}
@@ -637,7 +628,7 @@ static bool json_typed_fields(struct lq_text *t, const struct lq6_opt *o, unsign
 		return true;
 	case LQ6_OPT_INTERFACE_ID:
 		json_hex_field(t, "hex", v);
-		if (is_printable(v)) {
+		if (lq_text_printable(v.data, v.len)) {
 			json_key(t, "text");
 			lq_text_json_string(t, v.data, v.len);
 		}

@@ -180,3 +180,13 @@ void lq_text_json_cstr(struct lq_text *t, const char *s)
 {
 	lq_text_json_string(t, (const uint8_t *)s, strlen(s));
 }
+
+bool lq_text_printable(const uint8_t *p, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return false;
+	return true;
+}

@@ -8,6 +8,7 @@
 
 #include "output.h"
 #include "lq/binding.h"
+#include "lq/binding_json.h"
 #include "lq/dhcp4.h"
 #include "lq/dhcp6.h"
 #include "lq/lqtime.h"
@@ -15,16 +16,6 @@
 #define NAME_WIDTH 18
 
 /* ------------------------------------------------------------ helpers */
-
-static bool printable(const uint8_t *p, size_t n)
-{
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (p[i] < 0x20 || p[i] > 0x7e)
-			return false;
-	return true;
-}
 
 static void field(struct lq_text *t, const char *name)
 {
@@ -42,7 +33,7 @@ static void text_opaque(struct lq_text *t, lq_bytes v)
 		return;
 	}
 	lq_text_hex(t, v.data, v.len, ':');
-	if (printable(v.data, v.len)) {
+	if (lq_text_printable(v.data, v.len)) {
 		lq_text_puts(t, " \"");
 		lq_text_append(t, (const char *)v.data, v.len);
 		lq_text_puts(t, "\"");
@@ -348,31 +339,10 @@ void lq_output_text_other(struct lq_text *t, const char *server, const struct lq
 
 /* ------------------------------------------------------------ JSON */
 
-static json_t *json_hex(lq_bytes v)
-{
-	static const char digits[] = "0123456789abcdef";
-	char *s = malloc(v.len * 3 + 1);
-	size_t n = 0;
-	json_t *j;
-
-	if (s == NULL)
-		return json_null();
-	for (size_t i = 0; i < v.len; i++) {
-		if (i > 0)
-			s[n++] = ':';
-		s[n++] = digits[v.data[i] >> 4];
-		s[n++] = digits[v.data[i] & 0x0f];
-	}
-	s[n] = '\0';
-	j = json_string(s);
-	free(s);
-	return j;
-}
-
 static void set_hex(json_t *o, const char *key, lq_bytes v)
 {
 	if (v.data != NULL)
-		json_object_set_new(o, key, json_hex(v));
+		json_object_set_new(o, key, lq_json_hex(v));
 }
 
 /* text when it is valid UTF-8 without NUL, else hex */
@@ -380,7 +350,7 @@ static json_t *json_text(lq_bytes v)
 {
 	json_t *j = memchr(v.data, 0, v.len) == NULL ? json_stringn((const char *)v.data, v.len) : NULL;
 
-	return j != NULL ? j : json_hex(v);
+	return j != NULL ? j : lq_json_hex(v);
 }
 
 static json_t *json_ip4(const lq_ip4 *a)
@@ -439,7 +409,7 @@ static void json_v4(json_t *o, const struct lq_answer *a)
 	json_object_set_new(o, "state", json_string(lq_answer_state(a)));
 	if (a->hlen > 0) {
 		json_object_set_new(o, "htype", json_integer(a->htype));
-		json_object_set_new(o, "hwaddr", json_hex((lq_bytes){ a->chaddr, a->hlen }));
+		json_object_set_new(o, "hwaddr", lq_json_hex((lq_bytes){ a->chaddr, a->hlen }));
 	}
 	set_hex(o, "client_id", a->client_id);
 	if (a->has_lease_time) {
@@ -532,7 +502,7 @@ static void json_v6(json_t *o, const struct lq_answer *a)
 		json_t *one = json_object();
 		json_object_set_new(one, "code", json_integer(opt.code));
 		json_object_set_new(one, "name", json_string(lq6_option_name(opt.code)));
-		json_object_set_new(one, "hex", json_hex(opt.value));
+		json_object_set_new(one, "hex", lq_json_hex(opt.value));
 		json_array_append_new(others, one);
 	}
 	if (json_array_size(others) > 0)
