@@ -84,8 +84,9 @@ static int open_socket(const struct lq_config_listen *l)
 	if (l->family == 4) {
 		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(l->udp_port)};
 		memcpy(&sin.sin_addr, l->v4.b, 4);
-		if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0 ||
-		    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		/* no IP_PKTINFO: nothing reads it for IPv4, and the kernel would
+		 * build the control message for every datagram */
+		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 			goto fail;
 		return fd;
 	}
