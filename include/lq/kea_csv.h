@@ -63,9 +63,9 @@
  *
  * The user_context is read by a small JSON reader of its own (it must be
  * JSON, RFC 8259, nested at most 256 deep; a key given twice counts with
- * its last value) that keeps only the values above: about 10x faster than
- * building a JSON tree, for the extended info every row of a relayed
- * network carries.
+ * its last value) that keeps only the values above, instead of building a
+ * JSON tree: the whole parser is 4x faster for the extended info every row
+ * of a relayed network carries.
  *
  * The parser is pure: no I/O, no allocation kept across calls (a
  * user_context longer than 2 KiB is unescaped into a buffer allocated and
