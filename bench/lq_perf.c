@@ -184,21 +184,10 @@ static void usage(FILE *f)
 		"  -t TIMEOUT_MS   retransmit after (default 200)\n");
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_mac(const char *s, uint8_t *out, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
+		int hi = lq_hex_digit(s[0]), lo = hi < 0 ? -1 : lq_hex_digit(s[1]);
 
 		if (hi < 0)
 			return -1;

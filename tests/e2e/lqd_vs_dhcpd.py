@@ -260,16 +260,20 @@ def query4(xid, giaddr, kind, value, prl=PRL):
 DEADLINE = 12
 
 
-def ask_all(sock, servers, queries, window=64, timeout=1.0, tries=3):
+def ask_all(sock, servers, queries, window=64, timeout=1.0, tries=3, family=4):
     """Send every query to every server, at most window outstanding per
     server, retransmitting after timeout; returns {(server, i): (reply,
-    time received)}."""
+    time received)}. A reply counts when it answers an outstanding query and
+    comes from the address and port that query went to (DHCPv6: from its
+    port; dhcpd -6 answers from whichever of the host's addresses the
+    kernel picks)."""
     end = time.monotonic() + DEADLINE
     replies = {}
     pending = {}            # xid -> (server index, query index, sent at, tries)
     todo = [(s, i) for i in range(len(queries)) for s in range(len(servers))]
     todo.reverse()
-    xid_of = lambda s, i: 0x40000000 + i * 4 + s  # noqa: E731
+    first_xid = 0x40000000 if family == 4 else 0x100000   # DHCPv6 xids have 24 bits
+    read, size = (decode, 4096) if family == 4 else (decode6, 65535)
     outstanding = [0] * len(servers)
     while (todo or pending) and time.monotonic() < end:
         now = time.monotonic()
@@ -287,22 +291,23 @@ def ask_all(sock, servers, queries, window=64, timeout=1.0, tries=3):
             if outstanding[s] >= window:
                 rest.append((s, i))
                 continue
-            xid = xid_of(s, i)
+            xid = first_xid + i * 4 + s
             sock.sendto(queries[i](xid), servers[s])
             pending[xid] = (s, i, time.monotonic(), 1)
             outstanding[s] += 1
         todo = rest[::-1]
         r, _, _ = select.select([sock], [], [], 0.05)
         while r:
-            data, peer = sock.recvfrom(4096)
-            m = decode(data)
-            # a reply counts when it answers an outstanding query and comes
-            # from the address and port that query went to
-            if m is not None and m["xid"] in pending and peer[:2] == servers[pending[m["xid"]][0]]:
-                s, i, _, _ = pending.pop(m["xid"])
-                outstanding[s] -= 1
-                m["peer"] = peer
-                replies[(s, i)] = (m, time.time())
+            data, peer = sock.recvfrom(size)
+            m = read(data)
+            if m is not None and m["xid"] in pending:
+                want = servers[pending[m["xid"]][0]]
+                if (peer[:2] == want) if family == 4 else (peer[1] == want[1]):
+                    s, i, _, _ = pending.pop(m["xid"])
+                    outstanding[s] -= 1
+                    if family == 4:
+                        m["peer"] = peer
+                    replies[(s, i)] = (m, time.time())
             r, _, _ = select.select([sock], [], [], 0)
     return replies
 
@@ -668,47 +673,6 @@ def client_data6(v):
     return cd
 
 
-def ask_all6(sock, servers, queries, window=64, timeout=1.0, tries=3):
-    """As ask_all, for DHCPv6 (24-bit transaction ids)."""
-    end = time.monotonic() + DEADLINE
-    replies, pending = {}, {}
-    todo = [(s, i) for i in range(len(queries)) for s in range(len(servers))][::-1]
-    outstanding = [0] * len(servers)
-    while (todo or pending) and time.monotonic() < end:
-        now = time.monotonic()
-        for xid, (s, i, at, n) in list(pending.items()):
-            if now - at > timeout:
-                if n >= tries:
-                    del pending[xid]
-                    outstanding[s] -= 1
-                else:
-                    sock.sendto(queries[i](xid), servers[s])
-                    pending[xid] = (s, i, now, n + 1)
-        rest = []
-        while todo:
-            s, i = todo.pop()
-            if outstanding[s] >= window:
-                rest.append((s, i))
-                continue
-            xid = 0x100000 + i * 4 + s
-            sock.sendto(queries[i](xid), servers[s])
-            pending[xid] = (s, i, time.monotonic(), 1)
-            outstanding[s] += 1
-        todo = rest[::-1]
-        r, _, _ = select.select([sock], [], [], 0.05)
-        while r:
-            data, peer = sock.recvfrom(65535)
-            m = decode6(data)
-            # from the port the query went to (dhcpd -6 answers from
-            # whichever of the host's addresses the kernel picks)
-            if m is not None and m["xid"] in pending and peer[1] == servers[pending[m["xid"]][0]][1]:
-                s, i, _, _ = pending.pop(m["xid"])
-                outstanding[s] -= 1
-                replies[(s, i)] = (m, time.time())
-            r, _, _ = select.select([sock], [], [], 0)
-    return replies
-
-
 def servers6(dhcpd, lqd):
     def split(a):
         host, port = a.rsplit(":", 1)
@@ -885,7 +849,7 @@ def compare6(leases_path, dhcpd, lqd, source, label=""):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 21)
     s.bind((source, 546))
     t0 = time.monotonic()
-    replies = ask_all6(s, servers6(dhcpd, lqd), queries)
+    replies = ask_all(s, servers6(dhcpd, lqd), queries, family=6)
     took = time.monotonic() - t0
     server_duids = [bytes.fromhex("0002000009bf") + b"dhcpd", bytes.fromhex("0002000009bf6c7164")]
 
@@ -957,7 +921,7 @@ def dump6(dhcpd, lqd, source, kind, value):
     s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     s.bind((source, 546))
     oro = [int(c) for c in os.environ["ORO"].split(",")] if os.environ.get("ORO") else None
-    replies = ask_all6(s, servers6(dhcpd, lqd), [lambda xid: query6(xid, kind, value, oro)])
+    replies = ask_all(s, servers6(dhcpd, lqd), [lambda xid: query6(xid, kind, value, oro)], family=6)
     for n, name in enumerate(("dhcpd", "lqd")):
         r = replies.get((n, 0))
         print("== %s" % name)
