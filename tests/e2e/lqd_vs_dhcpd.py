@@ -312,6 +312,23 @@ def ask_all(sock, servers, queries, window=64, timeout=1.0, tries=3, family=4):
     return replies
 
 
+def report_group(name, total, equal, bad, unexplained, outcomes):
+    """One ok/not ok line for a group of queries (with the first unexplained
+    differences); returns 1 when the group failed."""
+    summary = ", ".join("%d %s" % (n, k) for k, n in sorted(outcomes.items()))
+    if not unexplained:
+        print("ok %s: %d of %d replies equal, the other %d differ only as documented (dhcpd/lqd: %s)"
+              % (name, equal, total, total - equal, summary))
+        return 0
+    print("not ok %s: %d of %d replies with unexplained differences (dhcpd/lqd: %s)"
+          % (name, len(bad), total, summary))
+    for u in unexplained[:15]:
+        print("#   " + u)
+    if len(unexplained) > 15:
+        print("#   ... and %d more" % (len(unexplained) - 15))
+    return 1
+
+
 # ------------------------------------------------------------- comparison
 #
 # KNOWN: the documented differences between dhcpd 4.4.3 and lqd, by name.
@@ -522,18 +539,7 @@ def compare4(leases_path, dhcpd, lqd, giaddr, label=""):
                                                                        show(field, b)))
                 else:
                     seen_known.setdefault(name, set()).add(i)
-        summary = ", ".join("%d %s" % (n, k) for k, n in sorted(types.items()))
-        if unexplained:
-            failures += 1
-            print("not ok %s%s: %d of %d replies with unexplained differences (dhcpd/lqd: %s)"
-                  % (label, gname, len(bad), len(idx), summary))
-            for u in unexplained[:15]:
-                print("#   " + u)
-            if len(unexplained) > 15:
-                print("#   ... and %d more" % (len(unexplained) - 15))
-        else:
-            print("ok %s%s: %d of %d replies equal, the other %d differ only as documented (dhcpd/lqd: %s)"
-                  % (label, gname, equal, len(idx), len(idx) - equal, summary))
+        failures += report_group(label + gname, len(idx), equal, bad, unexplained, types)
     for name, (text, _) in KNOWN.items():
         print("# %s %s: %d replies" % (name, text, len(seen_known.get(name, ()))))
 
@@ -887,18 +893,7 @@ def compare6(leases_path, dhcpd, lqd, source, label=""):
                                                                        fl.get(field)))
                 else:
                     seen.setdefault(name, set()).add(i)
-        summary = ", ".join("%d %s" % (n, k) for k, n in sorted(outcomes.items()))
-        if unexplained:
-            failures += 1
-            print("not ok %sv6 %s: %d of %d replies with unexplained differences (dhcpd/lqd: %s)"
-                  % (label, gname, len(bad), len(idx), summary))
-            for u in unexplained[:15]:
-                print("#   " + u)
-            if len(unexplained) > 15:
-                print("#   ... and %d more" % (len(unexplained) - 15))
-        else:
-            print("ok %sv6 %s: %d of %d replies equal, the other %d differ only as documented (dhcpd/lqd: %s)"
-                  % (label, gname, equal, len(idx), len(idx) - equal, summary))
+        failures += report_group("%sv6 %s" % (label, gname), len(idx), equal, bad, unexplained, outcomes)
     for name, (text, _) in KNOWN6.items():
         print("# %s %s: %d replies" % (name, text, len(seen.get(name, ()))))
     states = {}
