@@ -7,30 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/sources/kea_csv_json.h"
+#include "../tests/tools/kea_json_ref.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void ref_value(const json_t *j, struct kj_value *v)
-{
-	memset(v, 0, sizeof(*v));
-	if (j == NULL)
-		return;
-	switch (json_typeof(j)) {
-	case JSON_OBJECT: v->type = KJ_OBJECT; break;
-	case JSON_ARRAY: v->type = KJ_ARRAY; v->count = json_array_size(j); break;
-	case JSON_STRING:
-		v->type = KJ_STRING;
-		v->s = json_string_value(j);
-		v->len = json_string_length(j);
-		break;
-	case JSON_INTEGER: v->type = KJ_INTEGER; v->integer = json_integer_value(j); break;
-	case JSON_REAL: v->type = KJ_REAL; break;
-	case JSON_TRUE: v->type = KJ_TRUE; break;
-	case JSON_FALSE: v->type = KJ_FALSE; break;
-	case JSON_NULL: v->type = KJ_NULL; break;
-	}
-}
 
 static void same_value(const struct kj_value *a, const json_t *j)
 {

@@ -19,7 +19,7 @@
 
 #include "lq/kea_csv.h"
 #include "lq/lqtime.h"
-#include "../../lib/sources/kea_csv_json.h"
+#include "../tools/kea_json_ref.h"
 
 /* ---- headers Kea writes ---- */
 
@@ -1015,29 +1015,6 @@ static void test_v4_file_replay(void **state)
 
 
 /* ---- the user_context JSON reader ---- */
-
-/* The same values read with jansson, the way a JSON object library sees
- * them (a key given twice: the last value). */
-static void ref_value(const json_t *j, struct kj_value *v)
-{
-	memset(v, 0, sizeof(*v));
-	if (j == NULL)
-		return;
-	switch (json_typeof(j)) {
-	case JSON_OBJECT: v->type = KJ_OBJECT; break;
-	case JSON_ARRAY: v->type = KJ_ARRAY; v->count = json_array_size(j); break;
-	case JSON_STRING:
-		v->type = KJ_STRING;
-		v->s = json_string_value(j);
-		v->len = json_string_length(j);
-		break;
-	case JSON_INTEGER: v->type = KJ_INTEGER; v->integer = json_integer_value(j); break;
-	case JSON_REAL: v->type = KJ_REAL; break;
-	case JSON_TRUE: v->type = KJ_TRUE; break;
-	case JSON_FALSE: v->type = KJ_FALSE; break;
-	case JSON_NULL: v->type = KJ_NULL; break;
-	}
-}
 
 static void ref_list(const json_t *list, struct kj_relay_list *out)
 {
