@@ -49,9 +49,14 @@
  *                    "ca"}: mode defaults to off; any other mode needs all
  *                    three files (certificates are verified both ways).
  *   control-socket   path of the Unix control socket; absent: none.
- *   bulk             {"max-connections": 10, "data-timeout": 300}
- *                    (BULK_LQ_MAX_CONNS, BULK_LQ_DATA_TIMEOUT: RFC 6926 and
- *                    RFC 5460).
+ *   bulk             {"max-connections": 10, "max-connections-per-requestor": 4,
+ *                    "max-queries-per-connection": 4, "data-timeout": 300}:
+ *                    TCP connections at once (BULK_LQ_MAX_CONNS, RFC 6926
+ *                    8.1; counts bulk and active), of them from one requestor
+ *                    address, queries one connection runs at once (lqd reads
+ *                    no more, RFC 6926 8.2), and BULK_LQ_DATA_TIMEOUT in
+ *                    seconds (a blocked read or write, or an idle connection
+ *                    after its last DONE).
  *   active           {"max-connections": 10, "idle-timeout": 60,
  *                    "send-timeout": 120} (ACTIVE_LQ_IDLE_TIMEOUT,
  *                    ACTIVE_LQ_SEND_TIMEOUT: RFC 7724 and RFC 7653).
@@ -77,6 +82,8 @@
 #define LQ_CONFIG_DEFAULT_PORT6 547
 #define LQ_CONFIG_DEFAULT_BULK_MAX_CONNECTIONS 10       /* BULK_LQ_MAX_CONNS */
 #define LQ_CONFIG_DEFAULT_BULK_DATA_TIMEOUT 300         /* BULK_LQ_DATA_TIMEOUT, s */
+#define LQ_CONFIG_DEFAULT_BULK_MAX_PER_REQUESTOR 4
+#define LQ_CONFIG_DEFAULT_BULK_MAX_QUERIES 4
 #define LQ_CONFIG_DEFAULT_ACTIVE_MAX_CONNECTIONS 10
 #define LQ_CONFIG_DEFAULT_ACTIVE_IDLE_TIMEOUT 60        /* ACTIVE_LQ_IDLE_TIMEOUT, s */
 #define LQ_CONFIG_DEFAULT_ACTIVE_SEND_TIMEOUT 120       /* ACTIVE_LQ_SEND_TIMEOUT, s */
@@ -222,6 +229,8 @@ struct lq_config {
 
 	struct {
 		unsigned max_connections;
+		unsigned max_connections_per_requestor;
+		unsigned max_queries_per_connection;
 		unsigned data_timeout;  /* seconds */
 	} bulk;
 

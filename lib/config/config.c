@@ -1834,7 +1834,8 @@ static int read_knob(struct cfg_ctx *ctx, const json_t *obj, const char *key,
 	return rc < 0 ? -1 : 0;
 }
 
-static const char *const bulk_keys[] = {"max-connections", "data-timeout", NULL};
+static const char *const bulk_keys[] = {"max-connections", "max-connections-per-requestor",
+					 "max-queries-per-connection", "data-timeout", NULL};
 static const char *const active_keys[] = {"max-connections", "idle-timeout", "send-timeout", NULL};
 
 static int read_bulk(struct cfg_ctx *ctx, const json_t *root, struct lq_config *cfg)
@@ -1848,6 +1849,10 @@ static int read_bulk(struct cfg_ctx *ctx, const json_t *root, struct lq_config *
 	mark = cfg_enter_key(ctx, "bulk");
 	if (cfg_check_keys(ctx, obj, bulk_keys) < 0 ||
 	    read_knob(ctx, obj, "max-connections", 1, 65535, &cfg->bulk.max_connections) < 0 ||
+	    read_knob(ctx, obj, "max-connections-per-requestor", 1, 65535,
+		      &cfg->bulk.max_connections_per_requestor) < 0 ||
+	    read_knob(ctx, obj, "max-queries-per-connection", 1, 256,
+		      &cfg->bulk.max_queries_per_connection) < 0 ||
 	    read_knob(ctx, obj, "data-timeout", 1, MAX_TIMEOUT, &cfg->bulk.data_timeout) < 0)
 		return -1;
 	cfg_leave(ctx, mark);
@@ -1975,6 +1980,8 @@ static void set_defaults(struct lq_config *cfg)
 	cfg->store.history_limit = LQ_CONFIG_DEFAULT_HISTORY_LIMIT;
 	cfg->bulk.max_connections = LQ_CONFIG_DEFAULT_BULK_MAX_CONNECTIONS;
 	cfg->bulk.data_timeout = LQ_CONFIG_DEFAULT_BULK_DATA_TIMEOUT;
+	cfg->bulk.max_connections_per_requestor = LQ_CONFIG_DEFAULT_BULK_MAX_PER_REQUESTOR;
+	cfg->bulk.max_queries_per_connection = LQ_CONFIG_DEFAULT_BULK_MAX_QUERIES;
 	cfg->active.max_connections = LQ_CONFIG_DEFAULT_ACTIVE_MAX_CONNECTIONS;
 	cfg->active.idle_timeout = LQ_CONFIG_DEFAULT_ACTIVE_IDLE_TIMEOUT;
 	cfg->active.send_timeout = LQ_CONFIG_DEFAULT_ACTIVE_SEND_TIMEOUT;

@@ -258,6 +258,14 @@ static json_t *cmd_status(struct lqd *d, bool statistics)
 			"threads", (json_int_t)us.threads, "received", (json_int_t)us.received,
 			"answered", (json_int_t)us.answered, "dropped", (json_int_t)us.dropped,
 			"refused", (json_int_t)us.refused, "send_errors", (json_int_t)us.send_errors));
+		struct lqd_tcp_stats ts;
+		lqd_tcp_stats(d->tcp, &ts);
+		json_object_set_new(reply, "tcp", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			"accepted", (json_int_t)ts.accepted, "rejected", (json_int_t)ts.rejected,
+			"open", (json_int_t)ts.open, "queries", (json_int_t)ts.queries,
+			"refused", (json_int_t)ts.refused, "terminated", (json_int_t)ts.terminated,
+			"timeouts", (json_int_t)ts.timeouts, "protocol_errors", (json_int_t)ts.protocol_errors,
+			"messages", (json_int_t)ts.messages, "bindings", (json_int_t)ts.bindings));
 	}
 	return reply;
 }

@@ -14,6 +14,11 @@ void lqd_log_set_level(enum lqd_log_level level)
 	current_level = level;
 }
 
+bool lqd_log_enabled(enum lqd_log_level level)
+{
+	return level <= current_level;
+}
+
 void lqd_log(enum lqd_log_level level, const char *fmt, ...)
 {
 	static const char *const names[] = {"error", "warning", "info", "debug"};

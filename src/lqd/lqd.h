@@ -6,13 +6,16 @@
 
 #include <event2/event.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "lq/config.h"
+#include "lq/query.h"
 #include "lq/store.h"
 
 struct lqd_source;
 struct lqd_control;
 struct lqd_udp;
+struct lqd_tcp;
 
 struct lqd {
 	struct lq_config config;
@@ -22,6 +25,7 @@ struct lqd {
 	size_t n_sources;
 	struct lqd_control *control;
 	struct lqd_udp *udp;
+	struct lqd_tcp *tcp;
 	struct event *signal_term, *signal_int;
 	uint64_t control_changes;       /* bindings changed through the control socket */
 };
@@ -30,6 +34,14 @@ struct lqd {
 enum lqd_log_level { LQD_LOG_ERROR, LQD_LOG_WARNING, LQD_LOG_INFO, LQD_LOG_DEBUG };
 void lqd_log_set_level(enum lqd_log_level level);
 void lqd_log(enum lqd_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Would a line of this level be written? (skip formatting when not) */
+bool lqd_log_enabled(enum lqd_log_level level);
+
+/* ---- peer.c: who sent a query ---- */
+#define LQD_PEER_TEXT_MAX 64
+void lqd_peer_from_sockaddr(const struct sockaddr_storage *ss, struct lq_query_peer *peer);
+/* "192.0.2.7 port 4711" into buf; returns buf. */
+const char *lqd_peer_text(const struct lq_query_peer *peer, char *buf, size_t cap);
 
 /* ---- source.c: a lease file followed into the store ---- */
 struct lqd_source_status {
@@ -58,6 +70,22 @@ struct lqd_udp_stats {
 struct lqd_udp *lqd_udp_start(struct lqd *d);
 void lqd_udp_stop(struct lqd_udp *udp);
 void lqd_udp_stats(const struct lqd_udp *udp, struct lqd_udp_stats *out);
+
+/* ---- tcp.c: bulk leasequeries over TCP (RFC 6926, RFC 5460) ---- */
+struct lqd_tcp_stats {
+	uint64_t accepted;              /* connections taken */
+	uint64_t rejected;              /* closed at once: limits, requestor not allowed */
+	uint64_t open;                  /* connections now */
+	uint64_t queries, refused, terminated, timeouts, protocol_errors;
+	uint64_t messages, bindings;    /* reply messages and bindings sent */
+};
+/* Open every TCP listen address (before privileges are dropped) and start
+ * the TCP thread. */
+struct lqd_tcp *lqd_tcp_start(struct lqd *d);
+/* Shutdown: every running query gets its QueryTerminated message, lqd waits
+ * (a bounded time) for the messages to leave, then closes everything. */
+void lqd_tcp_stop(struct lqd_tcp *tcp);
+void lqd_tcp_stats(const struct lqd_tcp *tcp, struct lqd_tcp_stats *out);
 
 /* ---- server_duid.c: the DHCPv6 server DUID when the config has none ---- */
 int lqd_server_duid_ensure(struct lqd *d);

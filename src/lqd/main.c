@@ -1,7 +1,7 @@
 /* main.c - lqd, the leasequery server: reads its configuration, opens the
  * binding store, follows the configured lease sources into it, answers
- * single leasequeries over UDP and serves the control socket, until SIGTERM
- * or SIGINT. */
+ * single leasequeries over UDP and bulk leasequeries over TCP and serves the
+ * control socket, until SIGTERM or SIGINT. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +63,7 @@ static int start_sources(struct lqd *d)
 
 static void shutdown_all(struct lqd *d)
 {
+	lqd_tcp_stop(d->tcp);
 	lqd_udp_stop(d->udp);
 	for (size_t i = 0; i < d->n_sources; i++)
 		lqd_source_stop(d->sources[i]);
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
 	if (start_sources(&d) < 0)
 		goto fail;
 	if (lqd_server_duid_ensure(&d) < 0 || (d.udp = lqd_udp_start(&d)) == NULL ||
-	    lqd_drop_privileges(&d) < 0)
+	    (d.tcp = lqd_tcp_start(&d)) == NULL || lqd_drop_privileges(&d) < 0)
 		goto fail;
 	lqd_log(LQD_LOG_INFO, "running");
 	event_base_dispatch(d.base);

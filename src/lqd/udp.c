@@ -121,22 +121,6 @@ static void join_dhcp6_multicast(int fd)
 	if_freenameindex(ifs);
 }
 
-static void peer_from_sockaddr(const struct sockaddr_storage *ss, struct lq_query_peer *peer)
-{
-	memset(peer, 0, sizeof(*peer));
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-		peer->family = 4;
-		memcpy(peer->addr, &sin->sin_addr, 4);
-		peer->port = ntohs(sin->sin_port);
-	} else {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-		peer->family = 6;
-		memcpy(peer->addr, &sin6->sin6_addr, 16);
-		peer->port = ntohs(sin6->sin6_port);
-	}
-}
-
 static socklen_t sockaddr_from_peer(const struct lq_query_peer *peer, uint32_t scope_id,
 				    struct sockaddr_storage *ss)
 {
@@ -172,7 +156,7 @@ static bool received_on_multicast(struct msghdr *mh, uint32_t *ifindex)
 
 static void log_refusal(struct lqd_udp *udp, const struct lq_query_peer *peer, const struct lq_query_result *res)
 {
-	char addr[INET6_ADDRSTRLEN];
+	char who[LQD_PEER_TEXT_MAX];
 	time_t now = time(NULL);
 	bool log;
 
@@ -188,9 +172,8 @@ static void log_refusal(struct lqd_udp *udp, const struct lq_query_peer *peer, c
 	pthread_mutex_unlock(&udp->log_lock);
 	if (!log)
 		return;
-	inet_ntop(peer->family == 4 ? AF_INET : AF_INET6, peer->addr, addr, sizeof(addr));
-	lqd_log(LQD_LOG_WARNING, "udp: refused a DHCPv%d %s query from %s port %u (%s)", peer->family,
-		lq_query_kind_name(res->kind), addr, peer->port,
+	lqd_log(LQD_LOG_WARNING, "udp: refused a DHCPv%d %s query from %s (%s)", peer->family,
+		lq_query_kind_name(res->kind), lqd_peer_text(peer, who, sizeof(who)),
 		res->verdict == LQ_QUERY_DROP ? "dropped" : "answered NotAllowed");
 }
 
@@ -212,7 +195,7 @@ static unsigned answer_batch(struct udp_thread *t, struct mmsghdr *msgs, unsigne
 		uint32_t ifindex = 0;
 		int rc;
 
-		peer_from_sockaddr(&t->from[i], &peer);
+		lqd_peer_from_sockaddr(&t->from[i], &peer);
 		peer.multicast = peer.family == 6 && received_on_multicast(&msgs[i].msg_hdr, &ifindex);
 		memset(&res, 0, sizeof(res));
 		if (peer.family == 4)
@@ -227,11 +210,10 @@ static unsigned answer_batch(struct udp_thread *t, struct mmsghdr *msgs, unsigne
 		}
 		if (rc < 0 || res.verdict != LQ_QUERY_REPLY) {
 			t->dropped++;
-			if (rc == 0 && !res.refused && res.reason != NULL) {
-				char addr[INET6_ADDRSTRLEN];
-				inet_ntop(peer.family == 4 ? AF_INET : AF_INET6, peer.addr, addr, sizeof(addr));
-				lqd_log(LQD_LOG_DEBUG, "udp: dropped a datagram from %s port %u: %s", addr, peer.port,
-					res.reason);
+			if (rc == 0 && !res.refused && res.reason != NULL && lqd_log_enabled(LQD_LOG_DEBUG)) {
+				char who[LQD_PEER_TEXT_MAX];
+				lqd_log(LQD_LOG_DEBUG, "udp: dropped a datagram from %s: %s",
+					lqd_peer_text(&peer, who, sizeof(who)), res.reason);
 			}
 			continue;
 		}

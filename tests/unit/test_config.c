@@ -160,7 +160,8 @@ static const char full_template[] =
 	"  \"tls\": {\"mode\": \"required\", \"cert\": \"tls/lqd.crt\", \"key\": \"tls/lqd.key\",\n"
 	"          \"ca\": \"/etc/ssl/lq-ca.pem\"},\n"
 	"  \"control-socket\": \"/run/lqd.sock\",\n"
-	"  \"bulk\": {\"max-connections\": 4, \"data-timeout\": 30},\n"
+	"  \"bulk\": {\"max-connections\": 4, \"data-timeout\": 30, \"max-queries-per-connection\": 2,\n"
+	"           \"max-connections-per-requestor\": 3},\n"
 	"  \"active\": {\"max-connections\": 3, \"idle-timeout\": 20, \"send-timeout\": 40},\n"
 	"  \"sensitive-options\": {\"dhcp4\": [82, 43, 82], \"dhcp6\": [39, 16]}\n"
 	"}\n";
@@ -229,6 +230,8 @@ static void check_full_rest(const struct lq_config *cfg)
 	assert_string_equal(cfg->control_socket, "/run/lqd.sock");
 	assert_int_equal(cfg->bulk.max_connections, 4);
 	assert_int_equal(cfg->bulk.data_timeout, 30);
+	assert_int_equal(cfg->bulk.max_queries_per_connection, 2);
+	assert_int_equal(cfg->bulk.max_connections_per_requestor, 3);
 	assert_int_equal(cfg->active.max_connections, 3);
 	assert_int_equal(cfg->active.idle_timeout, 20);
 	assert_int_equal(cfg->active.send_timeout, 40);
@@ -310,6 +313,8 @@ static void defaults(void **state)
 	assert_null(cfg.control_socket);
 	assert_int_equal(cfg.bulk.max_connections, 10);
 	assert_int_equal(cfg.bulk.data_timeout, 300);
+	assert_int_equal(cfg.bulk.max_queries_per_connection, 4);
+	assert_int_equal(cfg.bulk.max_connections_per_requestor, 4);
 	assert_int_equal(cfg.active.max_connections, 10);
 	assert_int_equal(cfg.active.idle_timeout, 60);
 	assert_int_equal(cfg.active.send_timeout, 120);
@@ -451,6 +456,8 @@ static const struct bad_case bad_top[] = {
 	 "Unix socket limit)"},
 	{"{\"bulk\": {\"max-connections\": 0}}", "bulk.max-connections: 0 is out of range (1-65535)"},
 	{"{\"bulk\": {\"data-timeout\": 86401}}", "bulk.data-timeout: 86401 is out of range (1-86400)"},
+	{"{\"bulk\": {\"max-queries-per-connection\": 0}}",
+	 "bulk.max-queries-per-connection: 0 is out of range (1-256)"},
 	{"{\"active\": {\"idle-timout\": 5}}",
 	 "active: unknown key \"idle-timout\" (did you mean \"idle-timeout\"?)"},
 	{"{\"sensitive-options\": {\"dhcp4\": [255]}}",
