@@ -54,4 +54,34 @@ int lq4_lookup_client(const struct lq_query_env *env, struct lq_store_reader *re
 int lq4_reply_write(const struct lq_query_env *env, const struct lq4_msg *q,
 		    const struct lq4_found *found, uint8_t *out, size_t cap, size_t *len);
 
+/* ---- bulk leasequery (RFC 6926 8.3), for lib/bulk/bulk4.c ---- */
+
+/* The largest message of a bulk query: a TCP frame's. */
+#define LQ4_BULK_REPLY_MAX 65535
+
+/* What one reply of a bulk query needs besides the answer (struct
+ * lq4_found: reply_type LQ4_LEASEACTIVE or LQ4_LEASEUNASSIGNED with addr and,
+ * when has_binding, the binding; or LQ4_LEASEQUERYDONE). */
+struct lq4_bulk_reply {
+	/* from the query: the same in every reply */
+	uint32_t xid;
+	uint16_t flags;
+	lq_ip4 giaddr;
+	const uint8_t *prl;       /* option codes asked for (55); NULL: none */
+	size_t prl_len;
+	/* this reply */
+	bool server_id;           /* option 54: the first reply of the query only */
+	uint8_t state;            /* dhcp-state (156) of ACTIVE / UNASSIGNED */
+	uint8_t status;           /* DONE: status-code (151); 0 Success: none */
+	const char *status_text;  /* DONE: its text (NUL-terminated, may be NULL) */
+};
+
+/* Write one reply of a bulk query into out (at most
+ * min(cap, LQ4_BULK_REPLY_MAX) octets); options that do not fit are left
+ * out as lq4_reply_write does. Returns 0, or < 0 when cap is too small for
+ * even a DHCPLEASEQUERYDONE with its status text. */
+int lq4_bulk_reply_write(const struct lq_config *config, int64_t now,
+			 const struct lq4_bulk_reply *r, const struct lq4_found *found,
+			 uint8_t *out, size_t cap, size_t *len);
+
 #endif

@@ -41,7 +41,27 @@
  * does not fit, options are kept in the order of their use to an access
  * concentrator while they fit: 51, 82, as many associated-ip addresses as
  * fit (the most recent ones), 91, 58, 59, 61, 1, 60, 12; a large option left
- * out leaves its room to smaller ones after it. 53 and 54 always stay. */
+ * out leaves its room to smaller ones after it. 53 and 54 always stay.
+ *
+ * The replies of a bulk leasequery (RFC 6926 8.3, lq4_bulk_reply_write) are
+ * written by the same planner with these differences: option 54 only in
+ * the first message of the query; never associated-ip (92: "MUST NOT",
+ * RFC 6926 5), even when the parameter request list names it; a
+ * DHCPLEASEUNASSIGNED about a binding names its last client in the header
+ * (htype, hlen, chaddr) and carries its 12, 60, 61, 82 and 91 (7.3: "MAY
+ * also contain information about the last DHCPv4 client"), but no lease
+ * times; each data message can carry 152 base-time (now), 153
+ * start-time-of-state (seconds from the binding's state_since to now, when
+ * known), 156 dhcp-state (also in DHCPLEASEACTIVE: simpler for requestors
+ * than "absent means ACTIVE", 8.3 item 1 allows either) and 157
+ * data-source (only when its REMOTE bit is set, 8.3 item 5); 221 VSS
+ * (type, then the VPN identifier) whenever the binding is in a VPN other
+ * than the global one, asked for or not ("MUST", 8.2); DHCPLEASEQUERYDONE
+ * carries 151 status-code when the query failed. Without a parameter
+ * request list the defaults above plus 152, 153, 156 and 157. The limit is
+ * the caller's buffer (a TCP frame, up to 65535 octets), not a datagram.
+ * The sensitive list applies as above (221 included: an operator who lists
+ * it wants VPN names kept in; 151 is the protocol's own). */
 #include <string.h>
 
 #include "answer4_internal.h"
@@ -53,6 +73,7 @@
 /* Header and cookie, 53, 54 and END: the smallest reply. */
 #define MIN_REPLY (LQ4_MIN_LEN + 3 + 6 + 1)
 #define MAX_PLANNED 16
+#define STATUS_TEXT_MAX 254       /* 151 in one instance: code + text */
 
 /* Options the requestor gets when it sends no parameter request list. */
 static const uint8_t default_options[] = {
@@ -60,12 +81,39 @@ static const uint8_t default_options[] = {
 	LQ4_OPT_RELAY_AGENT_INFO, LQ4_OPT_CLT_TIME,
 };
 
+/* The same for a bulk query: the times and the state every requestor that
+ * keeps a copy needs (RFC 6926 7.2 and 7.6). */
+static const uint8_t bulk_default_options[] = {
+	LQ4_OPT_LEASE_TIME, LQ4_OPT_T1, LQ4_OPT_T2, LQ4_OPT_CLIENT_ID,
+	LQ4_OPT_RELAY_AGENT_INFO, LQ4_OPT_CLT_TIME, LQ4_OPT_BASE_TIME,
+	LQ4_OPT_START_TIME_OF_STATE, LQ4_OPT_DHCP_STATE, LQ4_OPT_DATA_SOURCE,
+};
+
 /* Every option a reply may carry besides 53 and 54, the least important
- * first: when the reply would be too large, the last ones are kept. */
+ * first: when the reply would be too large, the last ones are kept. The
+ * bulk options are small and say what the message is about: last. */
 static const uint8_t keep_order[] = {
 	LQ4_OPT_HOSTNAME, LQ4_OPT_VENDOR_CLASS, LQ4_OPT_SUBNET_MASK, LQ4_OPT_CLIENT_ID,
 	LQ4_OPT_T2, LQ4_OPT_T1, LQ4_OPT_CLT_TIME, LQ4_OPT_ASSOCIATED_IP,
-	LQ4_OPT_RELAY_AGENT_INFO, LQ4_OPT_LEASE_TIME,
+	LQ4_OPT_RELAY_AGENT_INFO, LQ4_OPT_LEASE_TIME, LQ4_OPT_DATA_SOURCE,
+	LQ4_OPT_START_TIME_OF_STATE, LQ4_OPT_BASE_TIME, LQ4_OPT_VSS, LQ4_OPT_DHCP_STATE,
+	LQ4_OPT_STATUS_CODE,
+};
+
+/* What a reply is written for, the same for a single query (from its
+ * struct lq4_msg) and for a bulk query (from struct lq4_bulk_reply). */
+struct ctx {
+	const struct lq_config *config;
+	int64_t now;
+	const uint8_t *prl;       /* the requested codes; NULL: no list */
+	size_t prl_len;
+	bool bulk;                /* RFC 6926 8.3 */
+	bool server_id;           /* write option 54 */
+	uint32_t xid;
+	uint16_t flags;
+	lq_ip4 giaddr;
+	const struct lq4_msg *q;  /* the single query (DHCPLEASEUNKNOWN echoes its
+				   * keys); NULL for a bulk query */
 };
 
 /* The options of a reply, in ascending code order, with room for the
@@ -74,6 +122,9 @@ struct plan {
 	struct lq4_option opts[MAX_PLANNED];
 	size_t n;
 	uint8_t lease_time[4], t1[4], t2[4], clt_time[4], mask[4];
+	uint8_t base_time[4], state_time[4], state[1], source[1];
+	uint8_t vss[1 + LQ_BINDING_MAX_SMALL];
+	uint8_t status[1 + STATUS_TEXT_MAX];
 	uint8_t assoc[LQ4_ASSOC_MAX * 4];
 };
 
@@ -91,25 +142,36 @@ static bool contains(const uint8_t *list, size_t n, uint8_t code)
 }
 
 /* Does the requestor get this option (when the server has a value)? */
-static bool wanted(const struct lq_query_env *env, const struct lq4_msg *q, uint8_t code)
+static bool wanted(const struct ctx *c, uint8_t code)
 {
-	if (lq_config_option_sensitive(env->config, 4, code))
+	if (lq_config_option_sensitive(c->config, 4, code))
 		return false;
 	if (code == LQ4_OPT_ASSOCIATED_IP)
-		return true;
-	if (q->prl.data != NULL)
-		return contains(q->prl.data, q->prl.len, code);
+		return !c->bulk;
+	if (code == LQ4_OPT_VSS)
+		return c->bulk;
+	if (c->prl != NULL)
+		return contains(c->prl, c->prl_len, code);
+	if (c->bulk)
+		return contains(bulk_default_options, sizeof(bulk_default_options), code);
 	return contains(default_options, sizeof(default_options), code);
 }
 
-static void plan_add(struct plan *p, const struct lq_query_env *env, const struct lq4_msg *q,
-		     uint8_t code, const uint8_t *value, size_t len)
+/* Add an option without asking wanted(): the protocol's own. */
+static void plan_put(struct plan *p, uint8_t code, const uint8_t *value, size_t len)
 {
-	if (value == NULL || len == 0 || p->n == MAX_PLANNED || !wanted(env, q, code))
+	if (value == NULL || len == 0 || p->n == MAX_PLANNED)
 		return;
 	p->opts[p->n].code = code;
 	p->opts[p->n].value = (lq_bytes){ value, len };
 	p->n++;
+}
+
+static void plan_add(struct plan *p, const struct ctx *c, uint8_t code, const uint8_t *value,
+		     size_t len)
+{
+	if (wanted(c, code))
+		plan_put(p, code, value, len);
 }
 
 /* Times that can be computed without overflow: not before 1970 and not
@@ -166,38 +228,103 @@ static bool subnet_mask(const struct lq_config *config, lq_ip4 addr, uint8_t mas
 	return true;
 }
 
+/* What identifies the client of b and where it was last seen: 60, 61, 82,
+ * 91 (ascending, after the lease times). */
+static void plan_client(struct plan *p, const struct ctx *c, const struct lq_binding *b)
+{
+	plan_add(p, c, LQ4_OPT_VENDOR_CLASS, b->vendor_class.data, b->vendor_class.len);
+	plan_add(p, c, LQ4_OPT_CLIENT_ID, b->client_id.data, b->client_id.len);
+	if (relay_info_usable(b->relay_info))
+		plan_add(p, c, LQ4_OPT_RELAY_AGENT_INFO, b->relay_info.data, b->relay_info.len);
+	if (sane_time(b->cltt)) {
+		put_u32(p->clt_time, b->cltt < c->now ? lq_time_elapsed(b->cltt, c->now) : 0);
+		plan_add(p, c, LQ4_OPT_CLT_TIME, p->clt_time, 4);
+	}
+}
+
 /* Every option DHCPLEASEACTIVE may carry, before the size limit. */
-static void plan_active(struct plan *p, const struct lq_query_env *env, const struct lq4_msg *q,
-			const struct lq4_found *f)
+static void plan_active(struct plan *p, const struct ctx *c, const struct lq4_found *f)
 {
 	const struct lq_binding *b = &f->binding;
 	uint32_t t;
 
-	if (subnet_mask(env->config, f->addr, p->mask))
-		plan_add(p, env, q, LQ4_OPT_SUBNET_MASK, p->mask, 4);
-	plan_add(p, env, q, LQ4_OPT_HOSTNAME, b->hostname.data, b->hostname.len);
-	put_u32(p->lease_time, lq_time_remaining(b->expire, env->now));
-	plan_add(p, env, q, LQ4_OPT_LEASE_TIME, p->lease_time, 4);
-	if (tee_time(b, env->now, 1, 2, &t)) {
+	if (wanted(c, LQ4_OPT_SUBNET_MASK) && subnet_mask(c->config, f->addr, p->mask))
+		plan_put(p, LQ4_OPT_SUBNET_MASK, p->mask, 4);
+	plan_add(p, c, LQ4_OPT_HOSTNAME, b->hostname.data, b->hostname.len);
+	put_u32(p->lease_time, lq_time_remaining(b->expire, c->now));
+	plan_add(p, c, LQ4_OPT_LEASE_TIME, p->lease_time, 4);
+	if (tee_time(b, c->now, 1, 2, &t)) {
 		put_u32(p->t1, t);
-		plan_add(p, env, q, LQ4_OPT_T1, p->t1, 4);
+		plan_add(p, c, LQ4_OPT_T1, p->t1, 4);
 	}
-	if (tee_time(b, env->now, 7, 8, &t)) {
+	if (tee_time(b, c->now, 7, 8, &t)) {
 		put_u32(p->t2, t);
-		plan_add(p, env, q, LQ4_OPT_T2, p->t2, 4);
+		plan_add(p, c, LQ4_OPT_T2, p->t2, 4);
 	}
-	plan_add(p, env, q, LQ4_OPT_VENDOR_CLASS, b->vendor_class.data, b->vendor_class.len);
-	plan_add(p, env, q, LQ4_OPT_CLIENT_ID, b->client_id.data, b->client_id.len);
-	if (relay_info_usable(b->relay_info))
-		plan_add(p, env, q, LQ4_OPT_RELAY_AGENT_INFO, b->relay_info.data, b->relay_info.len);
-	if (sane_time(b->cltt)) {
-		put_u32(p->clt_time, b->cltt < env->now ? lq_time_elapsed(b->cltt, env->now) : 0);
-		plan_add(p, env, q, LQ4_OPT_CLT_TIME, p->clt_time, 4);
-	}
+	plan_client(p, c, b);
 	if (f->client_query && f->n_assoc > 0) {
 		for (size_t i = 0; i < f->n_assoc; i++)
 			memcpy(p->assoc + 4 * i, f->assoc[i].b, 4);
-		plan_add(p, env, q, LQ4_OPT_ASSOCIATED_IP, p->assoc, 4 * f->n_assoc);
+		plan_add(p, c, LQ4_OPT_ASSOCIATED_IP, p->assoc, 4 * f->n_assoc);
+	}
+}
+
+/* The status-code option (151) of DHCPLEASEQUERYDONE: the code, then the
+ * text cut to what one instance holds, never inside a UTF-8 sequence and
+ * never with a NUL (RFC 6926 6.2.2). */
+static void plan_status(struct plan *p, uint8_t status, const char *text)
+{
+	size_t n = text != NULL ? strnlen(text, STATUS_TEXT_MAX + 1) : 0;
+
+	if (n > STATUS_TEXT_MAX) {
+		n = STATUS_TEXT_MAX;
+		while (n > 0 && ((uint8_t)text[n] & 0xc0) == 0x80)
+			n--;
+	}
+	p->status[0] = status;
+	if (n > 0)
+		memcpy(p->status + 1, text, n);
+	plan_put(p, LQ4_OPT_STATUS_CODE, p->status, 1 + n);
+}
+
+/* The options of one reply of a bulk query (RFC 6926 8.3; see the top of
+ * this file), in ascending code order. */
+static void plan_bulk(struct plan *p, const struct ctx *c, const struct lq4_found *f,
+		      const struct lq4_bulk_reply *r)
+{
+	const struct lq_binding *b = &f->binding;
+
+	if (f->reply_type == LQ4_LEASEQUERYDONE) {
+		if (r->status != LQ4_STATUS_SUCCESS)
+			plan_status(p, r->status, r->status_text);
+		return;
+	}
+	if (f->has_binding && f->reply_type == LQ4_LEASEACTIVE) {
+		plan_active(p, c, f);
+	} else if (f->has_binding) {
+		plan_add(p, c, LQ4_OPT_HOSTNAME, b->hostname.data, b->hostname.len);
+		plan_client(p, c, b);
+	}
+	put_u32(p->base_time, lq_time_to_v4(c->now));
+	plan_add(p, c, LQ4_OPT_BASE_TIME, p->base_time, 4);
+	if (f->has_binding && sane_time(b->state_since) && sane_time(c->now)) {
+		put_u32(p->state_time, b->state_since < c->now ? lq_time_elapsed(b->state_since, c->now) : 0);
+		plan_add(p, c, LQ4_OPT_START_TIME_OF_STATE, p->state_time, 4);
+	}
+	p->state[0] = r->state;
+	if (r->state != 0)
+		plan_add(p, c, LQ4_OPT_DHCP_STATE, p->state, 1);
+	if (f->has_binding && b->data_source_remote) {
+		p->source[0] = LQ4_DATA_SOURCE_REMOTE;
+		plan_add(p, c, LQ4_OPT_DATA_SOURCE, p->source, 1);
+	}
+	if (f->has_binding && b->has_vpn) {
+		size_t n = b->vpn_id.len <= LQ_BINDING_MAX_SMALL ? b->vpn_id.len : LQ_BINDING_MAX_SMALL;
+
+		p->vss[0] = b->vpn_type;
+		if (n > 0)
+			memcpy(p->vss + 1, b->vpn_id.data, n);
+		plan_add(p, c, LQ4_OPT_VSS, p->vss, 1 + n);
 	}
 }
 
@@ -284,27 +411,27 @@ static const uint8_t magic_cookie[4] = { 99, 130, 83, 99 };
 /* The BOOTP header: op BOOTREPLY, xid, flags and giaddr of the query;
  * ciaddr and the hardware address as the reply type says (see the top of
  * this file); hops, secs, yiaddr, siaddr, sname and file zero. */
-static void write_header(uint8_t *out, const struct lq4_msg *q, const struct lq4_found *f)
+static void write_header(uint8_t *out, const struct ctx *c, const struct lq4_found *f)
 {
 	memset(out, 0, LQ4_HEADER_LEN);
 	out[0] = LQ4_BOOTREPLY;
-	put_u32(out + OFF_XID, q->xid);
-	out[OFF_FLAGS] = (uint8_t)(q->flags >> 8);
-	out[OFF_FLAGS + 1] = (uint8_t)q->flags;
-	memcpy(out + OFF_GIADDR, q->giaddr.b, 4);
-	if (f->reply_type == LQ4_LEASEUNKNOWN) {
-		out[1] = q->htype;
-		out[2] = q->hlen;
-		memcpy(out + OFF_CIADDR, q->ciaddr.b, 4);
-		memcpy(out + OFF_CHADDR, q->chaddr, sizeof(q->chaddr));
+	put_u32(out + OFF_XID, c->xid);
+	out[OFF_FLAGS] = (uint8_t)(c->flags >> 8);
+	out[OFF_FLAGS + 1] = (uint8_t)c->flags;
+	memcpy(out + OFF_GIADDR, c->giaddr.b, 4);
+	if (f->reply_type == LQ4_LEASEUNKNOWN && c->q != NULL) {
+		out[1] = c->q->htype;
+		out[2] = c->q->hlen;
+		memcpy(out + OFF_CIADDR, c->q->ciaddr.b, 4);
+		memcpy(out + OFF_CHADDR, c->q->chaddr, sizeof(c->q->chaddr));
 		return;
 	}
 	memcpy(out + OFF_CIADDR, f->addr.b, 4);
-	if (f->reply_type == LQ4_LEASEACTIVE && f->binding.hwaddr.data != NULL) {
+	if (f->has_binding && f->reply_type != LQ4_LEASEUNKNOWN && f->binding.hwaddr.data != NULL) {
 		size_t n = f->binding.hwaddr.len;
 
-		if (n > sizeof(q->chaddr))
-			n = sizeof(q->chaddr);
+		if (n > 16)
+			n = 16;
 		out[1] = f->binding.htype;
 		out[2] = (uint8_t)n;
 		memcpy(out + OFF_CHADDR, f->binding.hwaddr.data, n);
@@ -332,26 +459,26 @@ static size_t write_option(uint8_t *p, uint8_t code, const uint8_t *value, size_
 
 /* The whole reply with the planned options into out, when it fits in
  * limit octets; 0 when it does not. */
-static size_t write_reply(const struct lq_query_env *env, const struct lq4_msg *q,
-			  const struct lq4_found *f, const struct plan *p, uint8_t *out, size_t limit)
+static size_t write_reply(const struct ctx *c, const struct lq4_found *f, const struct plan *p,
+			  uint8_t *out, size_t limit)
 {
-	size_t size = base_size(env->config->has_server_id), n;
+	size_t size = base_size(c->server_id), n;
 
 	for (size_t i = 0; i < p->n; i++)
 		size += option_size(p->opts[i].value.len);
 	if (size > limit)
 		return 0;
-	write_header(out, q, f);
+	write_header(out, c, f);
 	n = LQ4_HEADER_LEN;
 	memcpy(out + n, magic_cookie, sizeof(magic_cookie));
 	n += sizeof(magic_cookie);
 	out[n++] = LQ4_OPT_MSG_TYPE;
 	out[n++] = 1;
 	out[n++] = f->reply_type;
-	if (env->config->has_server_id) {
+	if (c->server_id) {
 		out[n++] = LQ4_OPT_SERVER_ID;
 		out[n++] = 4;
-		memcpy(out + n, env->config->server_id.b, 4);
+		memcpy(out + n, c->config->server_id.b, 4);
 		n += 4;
 	}
 	for (size_t i = 0; i < p->n; i++)
@@ -360,25 +487,56 @@ static size_t write_reply(const struct lq_query_env *env, const struct lq4_msg *
 	return n;
 }
 
+/* Fit the plan in limit, write; when that fails (not expected: the size
+ * was computed), write the reply without options rather than none. */
+static int write_planned(const struct ctx *c, const struct lq4_found *f, struct plan *p,
+			 uint8_t *out, size_t limit, size_t *len)
+{
+	fit(p, limit - base_size(c->server_id));
+	*len = write_reply(c, f, p, out, limit);
+	if (*len > 0)
+		return 0;
+	p->n = 0;
+	*len = write_reply(c, f, p, out, limit);
+	return *len > 0 ? 0 : -1;
+}
+
 int lq4_reply_write(const struct lq_query_env *env, const struct lq4_msg *q,
 		    const struct lq4_found *found, uint8_t *out, size_t cap, size_t *len)
 {
 	struct plan plan;
 	size_t limit = size_limit(q, cap);
+	struct ctx c = {
+		.config = env->config, .now = env->now, .prl = q->prl.data, .prl_len = q->prl.len,
+		.bulk = false, .server_id = env->config->has_server_id,
+		.xid = q->xid, .flags = q->flags, .giaddr = q->giaddr, .q = q,
+	};
 
 	*len = 0;
 	if (out == NULL || limit < MIN_REPLY)
 		return -1;
 	plan.n = 0;
 	if (found->reply_type == LQ4_LEASEACTIVE && found->has_binding)
-		plan_active(&plan, env, q, found);
-	fit(&plan, limit - base_size(env->config->has_server_id));
-	*len = write_reply(env, q, found, &plan, out, limit);
-	if (*len > 0)
-		return 0;
-	/* Not expected: the size was computed above. Answer without the
-	 * options rather than not at all. */
+		plan_active(&plan, &c, found);
+	return write_planned(&c, found, &plan, out, limit, len);
+}
+
+int lq4_bulk_reply_write(const struct lq_config *config, int64_t now,
+			 const struct lq4_bulk_reply *r, const struct lq4_found *found,
+			 uint8_t *out, size_t cap, size_t *len)
+{
+	struct plan plan;
+	size_t limit = cap < LQ4_BULK_REPLY_MAX ? cap : LQ4_BULK_REPLY_MAX;
+	struct ctx c = {
+		.config = config, .now = now, .prl = r->prl, .prl_len = r->prl_len,
+		.bulk = true, .server_id = r->server_id && config->has_server_id,
+		.xid = r->xid, .flags = r->flags, .giaddr = r->giaddr, .q = NULL,
+	};
+
+	*len = 0;
+	if (out == NULL || limit < MIN_REPLY + 2 + 1 + STATUS_TEXT_MAX)
+		return -1;
 	plan.n = 0;
-	*len = write_reply(env, q, found, &plan, out, limit);
-	return *len > 0 ? 0 : -1;
+	plan_bulk(&plan, &c, found, r);
+	return write_planned(&c, found, &plan, out, limit, len);
 }
