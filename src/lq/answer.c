@@ -137,3 +137,30 @@ int lq_answer_pick(struct lq_answer *const *answers, size_t n)
 	}
 	return best;
 }
+
+/* ------------------------------------------------------------ streams */
+
+void lq_stream_finish(struct lq_stream_query *q, bool has_status, uint16_t status, lq_bytes text)
+{
+	q->finished = true;
+	q->has_status = has_status;
+	q->status = has_status ? status : 0;
+	q->status_text_len = 0;
+	if (has_status && text.data != NULL) {
+		q->status_text_len = text.len < sizeof(q->status_text) ? text.len
+								       : sizeof(q->status_text);
+		memcpy(q->status_text, text.data, q->status_text_len);
+	}
+}
+
+const char *lq_stream_status_name(const struct lq_stream_query *q, int family)
+{
+	if (!q->has_status)
+		return "Success";
+	return family == 4 ? lq4_status_name((uint8_t)q->status) : lq6_status_name(q->status);
+}
+
+bool lq_stream_failed(const struct lq_stream_query *q)
+{
+	return q->has_status && q->status != 0;
+}

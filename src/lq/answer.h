@@ -82,6 +82,22 @@ struct lq_answer {
 	lq_bytes client_links;          /* OPTION_LQ_CLIENT_LINK: n * 16 octets */
 	lq_bytes client_options;        /* the whole CLIENT_DATA contents */
 
+	/* bulk and active leasequery (RFC 6926 6.2, RFC 7653) */
+	bool stream;                    /* one record of a TCP stream: no round trip,
+					 * a status line only when the server sent one */
+	bool show_xid;                  /* several queries share the connection */
+	uint32_t xid;                   /* the query the message answers */
+	bool has_base_time;
+	int64_t base_time;              /* v4 152 / v6 OPTION_LQ_BASE_TIME as Unix time,
+					 * the server's clock */
+	bool has_start_time_of_state;
+	uint32_t start_time_of_state;   /* v4 153: seconds before base-time */
+	bool has_data_source;
+	uint8_t data_source;            /* v4 157: LQ4_DATA_SOURCE_REMOTE */
+	bool has_vss;
+	uint8_t vss_type;               /* v4 221 / v6 OPTION_VSS (RFC 6607) */
+	lq_bytes vss_info;
+
 	/* storage */
 	size_t pkt_len;
 	uint8_t pkt[LQ_ANSWER_MAX_PKT];
@@ -119,5 +135,57 @@ bool lq_answer_better(const struct lq_answer *a, const struct lq_answer *b);
 /* Index of the best of n answers (entries may be NULL or have no outcome),
  * or -1 when none has an outcome. */
 int lq_answer_pick(struct lq_answer *const *answers, size_t n);
+
+/* ------------------------------------------------------------ streams */
+
+/* One query on a bulk (or active) leasequery connection, as the requestor
+ * follows it: the per-message readers (bulk4.h, bulk6.h) demultiplex
+ * replies by xid into these and update them. */
+#define LQ_STREAM_DUID_MAX 130          /* RFC 8415 11.1 */
+#define LQ_STREAM_TEXT_MAX 256
+
+struct lq_stream_query {
+	uint32_t xid;
+	bool started;                   /* a first reply came (v6: the LEASEQUERY-REPLY) */
+	bool finished;                  /* v4 DHCPLEASEQUERYDONE; v6 LEASEQUERY-DONE or a
+					 * LEASEQUERY-REPLY that ends the query */
+	uint64_t messages;              /* replies received */
+	uint64_t bindings;              /* binding records among them */
+	/* RFC 6926 7.3: the server-id of the first reply, applied to the
+	 * following ones; v6: the server DUID of the LEASEQUERY-REPLY */
+	bool has_server_id;
+	lq_ip4 server_id;
+	size_t server_duid_len;
+	uint8_t server_duid[LQ_STREAM_DUID_MAX];
+	/* how the query ended (the status of its last message) */
+	bool has_status;
+	uint16_t status;
+	size_t status_text_len;
+	uint8_t status_text[LQ_STREAM_TEXT_MAX];
+};
+
+enum lq_stream_event {
+	LQ_STREAM_BINDING = 1,          /* the answer carries a binding record */
+	LQ_STREAM_DONE,                 /* the query finished (status in the query) */
+	LQ_STREAM_SKIPPED,              /* a message to pass over (warning says why) */
+};
+
+/* What a reader made of one message. */
+struct lq_stream_read {
+	size_t query;                   /* index of the query it belongs to */
+	enum lq_stream_event event;
+	const char *warning;            /* a constant sentence about a tolerated
+					 * fault, or NULL */
+	char why[192];                  /* a refused message: why (the reader
+					 * returns a pointer to it) */
+};
+
+/* Record how a query ended: its status, when the final message had one. */
+void lq_stream_finish(struct lq_stream_query *q, bool has_status, uint16_t status, lq_bytes text);
+/* The protocol status name of a finished query of family 4 or 6 ("Success"
+ * when it had none). */
+const char *lq_stream_status_name(const struct lq_stream_query *q, int family);
+/* True when the query ended with a status other than Success. */
+bool lq_stream_failed(const struct lq_stream_query *q);
 
 #endif

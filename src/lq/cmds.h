@@ -12,5 +12,6 @@ enum lq_exit {
 
 int cmd_decode(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_bulk(int argc, char **argv);
 
 #endif

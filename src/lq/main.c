@@ -14,7 +14,9 @@ static void usage(FILE *out)
 	      "  query -4|-6 -s HOST[:PORT] QUERY [--json]\n"
 	      "                                         single leasequery over UDP (RFC 4388, 5007);\n"
 	      "                                         'lq query --help' for the options\n"
-	      "  bulk     bulk leasequery over TCP      (not yet available)\n"
+	      "  bulk -4|-6 -s HOST[:PORT] [QUERY]... [--json]\n"
+	      "                                         bulk leasequery over TCP (RFC 6926, 5460);\n"
+	      "                                         'lq bulk --help' for the options\n"
 	      "  active   active leasequery over TCP    (not yet available)\n"
 	      "  help     this text\n", out);
 }
@@ -34,7 +36,9 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "query") == 0)
 		return cmd_query(argc - 1, argv + 1);
-	if (strcmp(cmd, "bulk") == 0 || strcmp(cmd, "active") == 0) {
+	if (strcmp(cmd, "bulk") == 0)
+		return cmd_bulk(argc - 1, argv + 1);
+	if (strcmp(cmd, "active") == 0) {
 		fprintf(stderr, "lq: '%s' is not available in this version yet\n", cmd);
 		return LQ_EXIT_USAGE;
 	}

@@ -230,7 +230,7 @@ static void text_relay6(struct lq_text *t, const struct lq_answer *a)
 static bool shown_elsewhere6(uint16_t code)
 {
 	return code == LQ6_OPT_CLIENTID || code == LQ6_OPT_IAADDR || code == LQ6_OPT_IAPREFIX ||
-	       code == LQ6_OPT_CLT_TIME || code == LQ6_OPT_LQ_RELAY_DATA;
+	       code == LQ6_OPT_CLT_TIME || code == LQ6_OPT_LQ_RELAY_DATA || code == LQ6_OPT_VSS;
 }
 
 static void text_v6(struct lq_text *t, const struct lq_answer *a)
@@ -293,6 +293,58 @@ static void text_v6(struct lq_text *t, const struct lq_answer *a)
 	}
 }
 
+/* ------------------------------------------------------------ text, bulk */
+
+static void text_vpn(struct lq_text *t, uint8_t type, lq_bytes info)
+{
+	switch (type) {
+	case LQ4_VSS_NVT_ASCII:
+		lq_text_puts(t, "\"");
+		lq_text_append(t, (const char *)info.data, info.len);
+		lq_text_puts(t, "\" (NVT ASCII)");
+		break;
+	case LQ4_VSS_RFC2685_VPN_ID:
+		lq_text_hex(t, info.data, info.len, ':');
+		lq_text_puts(t, " (RFC 2685 VPN-ID)");
+		break;
+	case LQ4_VSS_ALL_VPNS:
+		lq_text_puts(t, "all VPNs");
+		break;
+	case LQ4_VSS_GLOBAL:
+		lq_text_puts(t, "global (default) VPN");
+		break;
+	default:
+		lq_text_printf(t, "type %u ", type);
+		text_opaque(t, info);
+		break;
+	}
+}
+
+/* what bulk and active replies add (RFC 6926 6.2, RFC 7653 6.3) */
+static void text_stream_fields(struct lq_text *t, const struct lq_answer *a)
+{
+	if (a->has_start_time_of_state) {
+		field(t, "state since");
+		lq_text_printf(t, "%u s ago (", a->start_time_of_state);
+		text_when(t, a->received - a->start_time_of_state);
+		lq_text_puts(t, ")\n");
+	}
+	if (a->has_data_source) {
+		field(t, "data source");
+		lq_text_puts(t, (a->data_source & LQ4_DATA_SOURCE_REMOTE) != 0 ? "remote\n" : "local\n");
+	}
+	if (a->has_vss) {
+		field(t, "vpn");
+		text_vpn(t, a->vss_type, a->vss_info);
+		lq_text_puts(t, "\n");
+	}
+	if (a->has_base_time) {
+		field(t, "base time");
+		text_when(t, a->base_time);
+		lq_text_puts(t, " (the server's clock)\n");
+	}
+}
+
 void lq_output_text(struct lq_text *t, const struct lq_answer *a)
 {
 	field(t, "server");
@@ -306,15 +358,23 @@ void lq_output_text(struct lq_text *t, const struct lq_answer *a)
 		lq_text_hex(t, a->server_duid.data, a->server_duid.len, ':');
 		lq_text_puts(t, ")");
 	}
-	lq_text_printf(t, ", %u ms\n", a->rtt_ms);
+	if (a->stream)
+		lq_text_puts(t, "\n");
+	else
+		lq_text_printf(t, ", %u ms\n", a->rtt_ms);
+	if (a->show_xid) {
+		field(t, "query");
+		lq_text_printf(t, "xid 0x%0*x\n", a->family == 4 ? 8 : 6, a->xid);
+	}
 	field(t, "reply");
 	lq_text_printf(t, "%s\n", reply_name(a));
-	if (a->has_status || a->family == 6)
+	if (a->has_status || (a->family == 6 && !a->stream))
 		text_status(t, a);
 	if (a->family == 4)
 		text_v4(t, a);
 	else
 		text_v6(t, a);
+	text_stream_fields(t, a);
 }
 
 void lq_output_text_other(struct lq_text *t, const char *server, const struct lq_answer *a)
@@ -512,6 +572,37 @@ static void json_v6(json_t *o, const struct lq_answer *a)
 	set_hex(o, "server_duid", a->server_duid);
 }
 
+/* what bulk and active replies add; names as in lq's binding JSON */
+static void json_stream_fields(json_t *o, const struct lq_answer *a)
+{
+	if (a->has_start_time_of_state) {
+		json_object_set_new(o, "start_time_of_state", json_integer(a->start_time_of_state));
+		json_object_set_new(o, "state_since",
+				    json_integer(a->received - a->start_time_of_state));
+	}
+	if (a->has_data_source)
+		json_object_set_new(o, "data_source",
+				    json_string((a->data_source & LQ4_DATA_SOURCE_REMOTE) != 0
+						? "remote" : "local"));
+	if (a->has_vss) {
+		json_t *vpn = json_object();
+		json_object_set_new(vpn, "type", json_integer(a->vss_type));
+		set_hex(vpn, "id", a->vss_info);
+		if (a->vss_type == LQ4_VSS_NVT_ASCII && a->vss_info.data != NULL)
+			json_object_set_new(vpn, "name", json_text(a->vss_info));
+		json_object_set_new(o, "vpn", vpn);
+	}
+	if (a->has_base_time)
+		json_object_set_new(o, "base_time", json_integer(a->base_time));
+	/* a status about this one record (not "status": that key marks the
+	 * closing object of a stream) */
+	if (a->has_status) {
+		json_object_set_new(o, "reply_status", json_string(lq_answer_status_name(a)));
+		if (a->status_text.data != NULL)
+			json_object_set_new(o, "reply_status_text", json_text(a->status_text));
+	}
+}
+
 json_t *lq_output_binding_json(const struct lq_answer *a)
 {
 	json_t *o;
@@ -521,10 +612,13 @@ json_t *lq_output_binding_json(const struct lq_answer *a)
 	json_object_set_new(o, "family", json_integer(a->family));
 	json_object_set_new(o, "server", json_string(a->server));
 	json_object_set_new(o, "reply", json_string(reply_name(a)));
+	if (a->show_xid)
+		json_object_set_new(o, "xid", json_integer(a->xid));
 	if (a->family == 4)
 		json_v4(o, a);
 	else
 		json_v6(o, a);
+	json_stream_fields(o, a);
 	return o;
 }
 
@@ -549,6 +643,89 @@ json_t *lq_output_summary_json(const struct lq_answer *a, size_t count)
 	if (a->family == 6 && a->outcome != LQ_OUTCOME_BINDING && a->client_links.len >= 16)
 		json_object_set_new(o, "client_links", json_client_links(a->client_links));
 	return o;
+}
+
+/* ------------------------------------------------------------ streams */
+
+static void json_query_status(json_t *o, const struct lq_stream_query *q)
+{
+	if (!q->has_status)
+		return;
+	json_object_set_new(o, "status_code", json_integer(q->status));
+	if (q->status_text_len > 0)
+		json_object_set_new(o, "status_text",
+				    json_text((lq_bytes){ q->status_text, q->status_text_len }));
+}
+
+json_t *lq_output_stream_summary_json(const struct lq_output_stream *s)
+{
+	json_t *o = json_object();
+	const struct lq_stream_query *failed = NULL;
+	size_t n = s->queries != NULL ? s->n : 0;
+
+	if (o == NULL)
+		return NULL;
+	for (size_t i = 0; i < n && failed == NULL; i++)
+		if (lq_stream_failed(&s->queries[i]))
+			failed = &s->queries[i];
+	json_object_set_new(o, "status", json_string(s->status));
+	json_object_set_new(o, "count", json_integer((json_int_t)s->count));
+	json_object_set_new(o, "server", json_string(s->server));
+	if (failed != NULL)
+		json_query_status(o, failed);
+	if (s->error != NULL)
+		json_object_set_new(o, "error", json_string(s->error));
+	if (n <= 1)
+		return o;
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct lq_stream_query *q = &s->queries[i];
+		json_t *one = json_object();
+		json_object_set_new(one, "xid", json_integer(q->xid));
+		if (s->labels != NULL && s->labels[i] != NULL)
+			json_object_set_new(one, "query", json_string(s->labels[i]));
+		json_object_set_new(one, "status", json_string(q->finished
+				    ? lq_stream_status_name(q, s->family) : "Unfinished"));
+		json_object_set_new(one, "count", json_integer((json_int_t)q->bindings));
+		json_query_status(one, q);
+		json_array_append_new(list, one);
+	}
+	json_object_set_new(o, "queries", list);
+	return o;
+}
+
+void lq_output_text_stream_summary(struct lq_text *t, const struct lq_output_stream *s)
+{
+	size_t n = s->queries != NULL ? s->n : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct lq_stream_query *q = &s->queries[i];
+		field(t, "query");
+		if (s->labels != NULL && s->labels[i] != NULL)
+			lq_text_printf(t, "%s, ", s->labels[i]);
+		lq_text_printf(t, "xid 0x%0*x: ", s->family == 4 ? 8 : 6, q->xid);
+		if (!q->finished)
+			lq_text_puts(t, "unfinished");
+		else if (!q->has_status)
+			lq_text_puts(t, "Success");
+		else
+			lq_text_printf(t, "%s (%u)", lq_stream_status_name(q, s->family), q->status);
+		if (q->status_text_len > 0) {
+			lq_text_puts(t, " \"");
+			lq_text_append(t, (const char *)q->status_text, q->status_text_len);
+			lq_text_puts(t, "\"");
+		}
+		lq_text_printf(t, ", %llu binding%s\n", (unsigned long long)q->bindings,
+			       q->bindings == 1 ? "" : "s");
+	}
+	field(t, "status");
+	lq_text_printf(t, "%s\n", s->status);
+	if (s->error != NULL) {
+		field(t, "error");
+		lq_text_printf(t, "%s\n", s->error);
+	}
+	field(t, "count");
+	lq_text_printf(t, "%llu\n", (unsigned long long)s->count);
 }
 
 int lq_output_json_line(json_t *v, FILE *out)

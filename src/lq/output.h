@@ -28,6 +28,28 @@ json_t *lq_output_binding_json(const struct lq_answer *a);
  * the chosen server said. */
 json_t *lq_output_summary_json(const struct lq_answer *a, size_t count);
 
+/* The end of a bulk (or active) stream: every query on the connection
+ * and what became of it. */
+struct lq_output_stream {
+	int family;
+	const char *server;
+	const char *status;             /* overall: the first failed query's status
+					 * name, "Success", or what went wrong with
+					 * the connection (NoAnswer, Timeout, ...) */
+	const char *error;              /* a sentence when the connection failed */
+	const struct lq_stream_query *queries;
+	const char *const *labels;      /* per query, how it was asked (may be NULL) */
+	size_t n;
+	uint64_t count;                 /* binding records over all queries */
+};
+
+/* The closing object: status, count, server, status_code / status_text of
+ * the first failed query, error, and with several queries "queries": one
+ * object each (xid, query, status, count, status_code, status_text). */
+json_t *lq_output_stream_summary_json(const struct lq_output_stream *s);
+/* The closing lines: a "query" line each, then status, error, count. */
+void lq_output_text_stream_summary(struct lq_text *t, const struct lq_output_stream *s);
+
 /* Print a JSON value as one compact line on out; frees it. 0 or -1. */
 int lq_output_json_line(json_t *v, FILE *out);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "query4.h"
+#include "lq/lqtime.h"
 
 const uint8_t lq4_default_prl[] = {
 	LQ4_OPT_LEASE_TIME, LQ4_OPT_T1, LQ4_OPT_T2, LQ4_OPT_VENDOR_CLASS,
@@ -83,8 +84,7 @@ static bool ip4_zero(const lq_ip4 *a)
 	return (a->b[0] | a->b[1] | a->b[2] | a->b[3]) == 0;
 }
 
-/* Copy what the answer keeps out of the decoded message. */
-static void fill_answer(struct lq_answer *a, const struct lq4_msg *m)
+void lq4_answer_fill(struct lq_answer *a, const struct lq4_msg *m)
 {
 	a->msg_type = m->msg_type;
 	a->has_server_id = m->has_server_id;
@@ -117,6 +117,16 @@ static void fill_answer(struct lq_answer *a, const struct lq4_msg *m)
 	a->relay_info = lq_answer_keep(a, m->relay_info_raw);
 	a->vendor_class = lq_answer_keep(a, m->vendor_class);
 	a->associated_ip = lq_answer_keep(a, m->associated_ip);
+	/* RFC 6926 6.2: bulk (and active) replies */
+	a->has_base_time = m->has_base_time;
+	a->base_time = lq_time_from_v4(m->base_time);
+	a->has_start_time_of_state = m->has_start_time_of_state;
+	a->start_time_of_state = m->start_time_of_state;
+	a->has_data_source = m->has_data_source;
+	a->data_source = m->data_source;
+	a->has_vss = m->vss.present;
+	a->vss_type = m->vss.type;
+	a->vss_info = lq_answer_keep(a, m->vss.info);
 }
 
 static const char *check_reply(const struct lq4_request *q, const struct lq4_msg *m)
@@ -155,7 +165,7 @@ const char *lq4_reply_read(const struct lq4_request *q, const uint8_t *pkt, size
 	if (lq4_decode(a->pkt, a->pkt_len, m, NULL) != LQ_OK)
 		why = "not a DHCPv4 message that decodes";
 	else if ((why = check_reply(q, m)) == NULL)
-		fill_answer(a, m);
+		lq4_answer_fill(a, m);
 	free(m);
 	return why;
 }

@@ -42,6 +42,13 @@ extern const size_t lq4_default_prl_len;
 /* Write the DHCPLEASEQUERY for q into out (at least LQ4_QUERY_MIN_LEN). */
 lq_err lq4_request_build(const struct lq4_request *q, uint8_t *out, size_t cap, size_t *out_len);
 
+/* Copy what an answer keeps out of a decoded DHCPLEASEACTIVE,
+ * DHCPLEASEUNASSIGNED, DHCPLEASEUNKNOWN or DHCPLEASEQUERYDONE m (its views
+ * must point into a->pkt or stay alive as long as a): header fields, every
+ * option lq shows, and the outcome (an error status makes an error answer,
+ * DHCPLEASEUNKNOWN no binding, anything else a binding). */
+void lq4_answer_fill(struct lq_answer *a, const struct lq4_msg *m);
+
 /* Read a datagram as the answer to q. Returns NULL and fills a (reset
  * first; the datagram is copied into it) when pkt is a valid reply to q; or
  * a constant sentence saying why pkt is not one (a is then unspecified):

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "query6.h"
+#include "lq/lqtime.h"
 
 const uint16_t lq6_default_oro[] = { LQ6_OPT_LQ_RELAY_DATA };
 const size_t lq6_default_oro_len = sizeof(lq6_default_oro) / sizeof(lq6_default_oro[0]);
@@ -23,15 +24,27 @@ size_t lq6_duid_ll(uint8_t *out, size_t cap, uint16_t htype, const uint8_t *llad
 	return 4 + len;
 }
 
-static void write_leasequery(struct lq6_writer *w, const struct lq6_request *q)
+void lq6_leasequery_write(struct lq6_writer *w, const struct lq6_request *q)
 {
 	lq6w_header(w, LQ6_LEASEQUERY, q->xid);
 	lq6w_option(w, LQ6_OPT_CLIENTID, q->requestor_duid.data, q->requestor_duid.len);
 	lq6w_lq_query_open(w, q->type, &q->link_address);
-	if (q->type == LQ6_QUERY_BY_ADDRESS)
+	switch (q->type) {
+	case LQ6_QUERY_BY_ADDRESS:
 		lq6w_iaaddr(w, &q->address, 0, 0);
-	else
+		break;
+	case LQ6_QUERY_BY_CLIENTID:
 		lq6w_option(w, LQ6_OPT_CLIENTID, q->client_id.data, q->client_id.len);
+		break;
+	case LQ6_QUERY_BY_RELAY_ID:     /* RFC 5460 5.2: the relay's DUID */
+		lq6w_option(w, LQ6_OPT_RELAY_ID, q->relay_id.data, q->relay_id.len);
+		break;
+	case LQ6_QUERY_BY_REMOTE_ID:    /* RFC 5460 5.2, RFC 4649 */
+		lq6w_option(w, LQ6_OPT_REMOTE_ID, q->remote_id.data, q->remote_id.len);
+		break;
+	default:                        /* BY_LINK_ADDRESS: the link-address alone */
+		break;
+	}
 	if (q->oro != NULL) {
 		if (q->n_oro > 0)
 			lq6w_oro(w, q->oro, q->n_oro);
@@ -39,6 +52,12 @@ static void write_leasequery(struct lq6_writer *w, const struct lq6_request *q)
 		lq6w_oro(w, lq6_default_oro, lq6_default_oro_len);
 	}
 	lq6w_close(w);
+	if (q->has_start_time)
+		lq6w_option_u32(w, LQ6_OPT_LQ_START_TIME, q->start_time);
+	if (q->has_end_time)
+		lq6w_option_u32(w, LQ6_OPT_LQ_END_TIME, q->end_time);
+	if (q->vss.data != NULL)
+		lq6w_option(w, LQ6_OPT_VSS, q->vss.data, q->vss.len);
 }
 
 lq_err lq6_request_build(const struct lq6_request *q, uint8_t *out, size_t cap, size_t *out_len)
@@ -60,10 +79,10 @@ lq_err lq6_request_build(const struct lq6_request *q, uint8_t *out, size_t cap, 
 		lq6w_relay_header(&w, LQ6_RELAY_FORW, 0, &unspecified, &q->peer_address);
 		lq6w_option_u16(&w, LQ6_OPT_RELAY_SOURCE_PORT, 0);
 		lq6w_open(&w, LQ6_OPT_RELAY_MSG);
-		write_leasequery(&w, q);
+		lq6_leasequery_write(&w, q);
 		lq6w_close(&w);
 	} else {
-		write_leasequery(&w, q);
+		lq6_leasequery_write(&w, q);
 	}
 	return lq6w_finish(&w, out_len);
 }
@@ -94,7 +113,7 @@ static void fill_leases(struct lq_answer *a, const struct lq6_client_data *cd)
 	}
 }
 
-static void fill_answer(struct lq_answer *a, const struct lq6_msg *m)
+void lq6_answer_fill(struct lq_answer *a, const struct lq6_msg *m)
 {
 	a->msg_type = m->type;
 	a->server_duid = m->server_id;
@@ -102,16 +121,24 @@ static void fill_answer(struct lq_answer *a, const struct lq6_msg *m)
 	a->status = m->status.code;
 	a->status_text = m->status.message;
 	a->client_links = m->client_link;
-	if (m->status.present && m->status.code != LQ6_STATUS_SUCCESS) {
+	a->has_base_time = m->has_base_time;
+	a->base_time = lq_time_from_v6(m->base_time);
+	if (m->vss.data != NULL && m->vss.len >= 1) {
+		a->has_vss = true;
+		a->vss_type = m->vss.data[0];
+		a->vss_info = (lq_bytes){ m->vss.data + 1, m->vss.len - 1 };
+	}
+	if (m->status.present && m->status.code != LQ6_STATUS_SUCCESS)
 		a->outcome = LQ_OUTCOME_ERROR;
-		return;
-	}
-	if (!m->client_data.present) {
+	else if (m->client_data.present)
+		a->outcome = LQ_OUTCOME_BINDING;
+	else
 		a->outcome = LQ_OUTCOME_NO_BINDING;
+	if (!m->client_data.present)
 		return;
-	}
+	/* (read even beside an error status: a bulk LEASEQUERY-DATA's status
+	 * is about its one client) */
 	const struct lq6_client_data *cd = &m->client_data;
-	a->outcome = LQ_OUTCOME_BINDING;
 	a->client_id = cd->client_id;
 	a->has_clt = cd->has_clt_time;
 	a->clt_time = cd->clt_time;
@@ -120,6 +147,13 @@ static void fill_answer(struct lq_answer *a, const struct lq6_msg *m)
 	a->relay_message = cd->relay_message;
 	a->client_options = cd->options;
 	fill_leases(a, cd);
+	/* RFC 6607: the client's VPN, inside its client data */
+	struct lq6_opt vss = lq6_find(cd->options, LQ6_OPT_VSS);
+	if (vss.value.data != NULL && vss.value.len >= 1) {
+		a->has_vss = true;
+		a->vss_type = vss.value.data[0];
+		a->vss_info = (lq_bytes){ vss.value.data + 1, vss.value.len - 1 };
+	}
 }
 
 /* The LEASEQUERY-REPLY inside a RELAY-REPL answering our RELAY-FORW. */
@@ -174,6 +208,6 @@ const char *lq6_reply_read(const struct lq6_request *q, const uint8_t *pkt, size
 		return why;
 	if ((why = check_reply(q, &m)) != NULL)
 		return why;
-	fill_answer(a, &m);
+	lq6_answer_fill(a, &m);
 	return NULL;
 }

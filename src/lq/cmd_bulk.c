@@ -1,0 +1,947 @@
+/* cmd_bulk.c - `lq bulk`: bulk leasequery over TCP, DHCPv4 (RFC 6926) or
+ * DHCPv6 (RFC 5460 with the times of RFC 7653 5). Reads the command line
+ * into one query per primary option (none: the DHCPv4 query for all
+ * configured addresses), sends them all at once over one connection, each
+ * with its own xid (RFC 6926 7.7), and prints every binding as it arrives
+ * (output.c), demultiplexing replies by xid (bulk4.c, bulk6.c) until every
+ * query has finished; then closes the connection gracefully and prints a
+ * summary. Exit codes follow the lq contract (cmds.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "answer.h"
+#include "bulk4.h"
+#include "bulk6.h"
+#include "cmds.h"
+#include "duid.h"
+#include "output.h"
+#include "retx.h"
+#include "tcp_client.h"
+#include "udp_client.h"
+#include "lq/lqtime.h"
+
+#define MAX_QUERIES 1024
+#define MAX_CODES 255
+#define VALUE_MAX 512
+
+enum primary_kind {
+	P_MAC = 1,
+	P_CLIENT_ID,
+	P_REMOTE_ID,
+	P_RELAY_ID,
+	P_LINK,
+	P_ADDRESS,
+};
+
+struct primary {
+	enum primary_kind kind;
+	const char *flag, *value;
+};
+
+struct bulk_opts {
+	int family;                     /* 0 until -4/-6 or a family-only flag */
+	const char *family_flag;
+	const char *server;
+	struct primary primaries[MAX_QUERIES];
+	size_t n_primaries;
+	const char *start_time, *end_time, *vpn, *prl, *oro, *duid, *htype;
+	bool all_vpns;
+	bool json;
+	int verbose;
+	uint32_t timeout_ms;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: lq bulk -4 -s HOST[:PORT] [--mac M | --client-id HEX | --remote-id HEX |\n"
+	      "                --relay-id HEX]... [--htype N] [--prl CODES] [QUALIFIERS] [COMMON]\n"
+	      "               (no query option: every configured address)\n"
+	      "       lq bulk -6 -s HOST[:PORT] (--relay-id DUID | --remote-id HEX | --link A |\n"
+	      "                --client-id DUID | --address A)... [--link A] [--oro CODES]\n"
+	      "                [--duid HEX] [QUALIFIERS] [COMMON]\n"
+	      "qualifiers: [--start-time T] [--end-time T] [--vpn NAME | --vpn hex:HEX | --all-vpns]\n"
+	      "common:     [--json] [--timeout SECONDS] [-v]\n"
+	      "Each query option may be repeated: every one is its own query, all sent over\n"
+	      "one connection. T: RFC 3339 (2026-11-23T11:15:24Z), now, now-3600, Unix time.\n",
+	      out);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lq bulk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	usage(stderr);
+	return -1;
+}
+
+/* ------------------------------------------------------------ parsing */
+
+/* Hex octets with optional ':', '-', '.' separators between octets (the
+ * form lq query takes). */
+static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *len)
+{
+	int high = -1;
+
+	*len = 0;
+	for (; *s != '\0'; s++) {
+		int v = lq_hex_digit((unsigned char)*s);
+		if (v < 0) {
+			if ((*s != ':' && *s != '-' && *s != '.') || high >= 0)
+				return -1;
+			continue;
+		}
+		if (high < 0) {
+			high = v;
+			continue;
+		}
+		if (*len == cap)
+			return -1;
+		out[(*len)++] = (uint8_t)(high << 4 | v);
+		high = -1;
+	}
+	return high >= 0 || *len == 0 ? -1 : 0;
+}
+
+static int parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return errno != 0 || *end != '\0' || *v < lo || *v > hi ? -1 : 0;
+}
+
+/* "51,82,91": n codes in lo..hi */
+static int parse_codes(const char *s, unsigned long lo, unsigned long hi, uint16_t *codes,
+		       size_t *n)
+{
+	char buf[1024];
+	char *save = NULL;
+	size_t len = strlen(s);
+
+	*n = 0;
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, len + 1);
+	for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		unsigned long v;
+		if (*n == MAX_CODES || parse_ulong(tok, lo, hi, &v) < 0)
+			return -1;
+		codes[(*n)++] = (uint16_t)v;
+	}
+	return *n == 0 ? -1 : 0;
+}
+
+static int parse_timeout(const char *s, uint32_t *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 86400)
+		return -1;
+	*ms = (uint32_t)(v * 1000 + 0.5);
+	return *ms == 0 ? -1 : 0;
+}
+
+static int set_family(struct bulk_opts *o, int family, const char *flag)
+{
+	if (o->family != 0 && o->family != family) {
+		const char *hint = "";
+		if (strcmp(flag, "--address") == 0)
+			hint = " (DHCPv4 bulk leasequery has no query by address, RFC 6926 7.2: "
+			       "use lq query -4 --ip)";
+		else if (strcmp(flag, "--link") == 0)
+			hint = " (DHCPv4 bulk leasequery has no query by link, RFC 6926 7.2)";
+		else if (strcmp(flag, "--mac") == 0)
+			hint = " (DHCPv6 has no query by MAC address: use --client-id with the "
+			       "client's DUID)";
+		return usage_error("%s is for DHCPv%d, but %s asks for DHCPv%d%s", flag, family,
+				   o->family_flag, o->family, hint);
+	}
+	if (o->family == 0) {
+		o->family = family;
+		o->family_flag = flag;
+	}
+	return 0;
+}
+
+/* A flag that takes a value: "--flag VALUE" or "--flag=VALUE". */
+static const char *flag_value(int argc, char **argv, int *i, const char *flag, bool *bad)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(flag);
+
+	*bad = false;
+	if (arg == NULL || strncmp(arg, flag, n) != 0)
+		return NULL;
+	if (arg[n] == '=')
+		return arg + n + 1;
+	if (arg[n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*bad = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+struct primary_flag {
+	const char *name;
+	int family;                     /* 0: both */
+	enum primary_kind kind;
+};
+
+static const struct primary_flag primary_flags[] = {
+	{ "--mac", 4, P_MAC },
+	{ "--client-id", 0, P_CLIENT_ID },
+	{ "--remote-id", 0, P_REMOTE_ID },
+	{ "--relay-id", 0, P_RELAY_ID },
+	{ "--link", 6, P_LINK },
+	{ "--address", 6, P_ADDRESS },
+};
+
+struct value_flag {
+	const char *name;
+	int family;                     /* 0: both */
+	size_t offset;                  /* of the const char * in struct bulk_opts */
+};
+
+static const struct value_flag value_flags[] = {
+	{ "--start-time", 0, offsetof(struct bulk_opts, start_time) },
+	{ "--end-time", 0, offsetof(struct bulk_opts, end_time) },
+	{ "--vpn", 0, offsetof(struct bulk_opts, vpn) },
+	{ "--prl", 4, offsetof(struct bulk_opts, prl) },
+	{ "--htype", 4, offsetof(struct bulk_opts, htype) },
+	{ "--oro", 6, offsetof(struct bulk_opts, oro) },
+	{ "--duid", 6, offsetof(struct bulk_opts, duid) },
+};
+
+/* 0, 1 for --help, -1 on a usage error (said). */
+static int parse_simple(struct bulk_opts *o, const char *arg, bool *matched)
+{
+	*matched = true;
+	if (strcmp(arg, "-4") == 0 || strcmp(arg, "-6") == 0)
+		return set_family(o, arg[1] - '0', arg);
+	if (strcmp(arg, "--json") == 0)
+		o->json = true;
+	else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0)
+		o->verbose++;
+	else if (strcmp(arg, "--all-vpns") == 0)
+		o->all_vpns = true;
+	else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+		usage(stdout);
+		return 1;
+	} else
+		*matched = false;
+	return 0;
+}
+
+static int parse_valued(struct bulk_opts *o, int argc, char **argv, int *i, bool *matched)
+{
+	bool bad;
+	const char *v;
+
+	*matched = true;
+	if ((v = flag_value(argc, argv, i, "-s", &bad)) != NULL ||
+	    (!bad && (v = flag_value(argc, argv, i, "--server", &bad)) != NULL)) {
+		if (o->server != NULL)
+			return usage_error("-s: one server per connection (a bulk query goes to "
+					   "one server)");
+		o->server = v;
+		return 0;
+	}
+	if (bad)
+		return usage_error("%s needs a value (HOST[:PORT])", argv[*i]);
+	if ((v = flag_value(argc, argv, i, "--timeout", &bad)) != NULL) {
+		if (parse_timeout(v, &o->timeout_ms) < 0)
+			return usage_error("--timeout: '%s' is not a number of seconds (greater "
+					   "than 0, at most 86400)", v);
+		return 0;
+	}
+	if (bad)
+		return usage_error("--timeout needs a value (seconds)");
+	for (size_t k = 0; k < sizeof(primary_flags) / sizeof(primary_flags[0]); k++) {
+		const struct primary_flag *f = &primary_flags[k];
+		if ((v = flag_value(argc, argv, i, f->name, &bad)) == NULL && !bad)
+			continue;
+		if (bad)
+			return usage_error("%s needs a value", f->name);
+		if (f->family != 0 && set_family(o, f->family, f->name) < 0)
+			return -1;
+		if (o->n_primaries == MAX_QUERIES)
+			return usage_error("at most %d queries on one connection", MAX_QUERIES);
+		o->primaries[o->n_primaries++] = (struct primary){ f->kind, f->name, v };
+		return 0;
+	}
+	for (size_t k = 0; k < sizeof(value_flags) / sizeof(value_flags[0]); k++) {
+		const struct value_flag *f = &value_flags[k];
+		if ((v = flag_value(argc, argv, i, f->name, &bad)) == NULL && !bad)
+			continue;
+		if (bad)
+			return usage_error("%s needs a value", f->name);
+		if (f->family != 0 && set_family(o, f->family, f->name) < 0)
+			return -1;
+		*(const char **)((char *)o + f->offset) = v;
+		return 0;
+	}
+	*matched = false;
+	return 0;
+}
+
+/* 0, 1 for --help, -1 on a usage error (said). */
+static int parse_args(int argc, char **argv, struct bulk_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->timeout_ms = LQ_TCP_DATA_TIMEOUT_MS;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		bool matched;
+		int rc = parse_simple(o, arg, &matched);
+
+		if (rc != 0)
+			return rc;
+		if (matched)
+			continue;
+		if (parse_valued(o, argc, argv, &i, &matched) < 0)
+			return -1;
+		if (matched)
+			continue;
+		if (arg[0] == '-')
+			return usage_error("unknown option '%s'", arg);
+		return usage_error("unexpected argument '%s'", arg);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ the queries */
+
+/* What every query of the connection shares. */
+struct shared {
+	uint8_t htype;
+	bool has_prl;
+	uint8_t prl[MAX_CODES];
+	size_t n_prl;
+	bool has_oro;
+	uint16_t oro[MAX_CODES];
+	size_t n_oro;
+	bool has_start, has_end;
+	int64_t start, end;             /* Unix time */
+	bool has_vss;
+	uint8_t vss[256];               /* type, then the VSS information */
+	size_t vss_len;
+	uint8_t duid[LQ6_DUID_MAX];
+	size_t duid_len;
+	lq_ip6 link;                    /* v6: the link other queries are restricted to */
+	const char *link_text;
+};
+
+struct bulk_query {
+	char label[160];
+	uint8_t value[VALUE_MAX];
+	size_t value_len;
+	struct lq4_bulk_request q4;
+	struct lq6_request q6;
+};
+
+static int parse_time(const char *flag, const char *text, int family, int64_t *out)
+{
+	int64_t lo = family == 4 ? 0 : LQ_EPOCH_2000;
+	int64_t hi = lo + (int64_t)UINT32_MAX;
+
+	if (lq_time_parse(text, (int64_t)time(NULL), out) < 0)
+		return usage_error("%s: '%s' is not a time (RFC 3339 such as "
+				   "2026-11-23T11:15:24Z, now, now-3600, or Unix seconds)", flag, text);
+	if (*out < lo || *out > hi)
+		return usage_error("%s: '%s' is outside what DHCPv%d can carry (%s)", flag, text,
+				   family, family == 4 ? "1970 to 2106" : "2000 to 2136");
+	return 0;
+}
+
+/* --vpn NAME: type 0, NVT ASCII; --vpn hex:HEX: type 1, an RFC 2685 VPN-ID
+ * (7 octets); --all-vpns: type 254 (RFC 6926 6.2.9). */
+static int parse_vpn(const struct bulk_opts *o, struct shared *sh)
+{
+	size_t n;
+
+	if (o->vpn != NULL && o->all_vpns)
+		return usage_error("--vpn and --all-vpns exclude each other");
+	if (o->all_vpns) {
+		sh->has_vss = true;
+		sh->vss[0] = LQ4_VSS_ALL_VPNS;
+		sh->vss_len = 1;
+		return 0;
+	}
+	if (o->vpn == NULL)
+		return 0;
+	sh->has_vss = true;
+	if (strncmp(o->vpn, "hex:", 4) == 0) {
+		if (parse_hex(o->vpn + 4, sh->vss + 1, sizeof(sh->vss) - 1, &n) < 0 || n != 7)
+			return usage_error("--vpn: '%s' is not an RFC 2685 VPN-ID (hex: and 7 "
+					   "octets, 3 of OUI and 4 of VPN index)", o->vpn);
+		sh->vss[0] = LQ4_VSS_RFC2685_VPN_ID;
+		sh->vss_len = 1 + n;
+		return 0;
+	}
+	n = strlen(o->vpn);
+	if (n == 0 || n > 254)
+		return usage_error("--vpn: a VPN name has 1 to 254 characters");
+	for (size_t i = 0; i < n; i++)
+		if (o->vpn[i] < 0x20 || o->vpn[i] > 0x7e)
+			return usage_error("--vpn: '%s' is not NVT ASCII (printable ASCII)", o->vpn);
+	sh->vss[0] = LQ4_VSS_NVT_ASCII;
+	memcpy(sh->vss + 1, o->vpn, n);
+	sh->vss_len = 1 + n;
+	return 0;
+}
+
+static int check_shared(const struct bulk_opts *o, struct shared *sh)
+{
+	unsigned long n;
+
+	sh->htype = 1;
+	if (o->htype != NULL) {
+		if (parse_ulong(o->htype, 1, 255, &n) < 0)
+			return usage_error("--htype: '%s' is not a hardware type (1-255)", o->htype);
+		sh->htype = (uint8_t)n;
+	}
+	if (o->prl != NULL) {
+		uint16_t codes[MAX_CODES];
+		if (parse_codes(o->prl, 1, 254, codes, &sh->n_prl) < 0)
+			return usage_error("--prl: '%s' is not a list of option codes (1-254, "
+					   "comma-separated, e.g. 51,82,152)", o->prl);
+		for (size_t i = 0; i < sh->n_prl; i++)
+			sh->prl[i] = (uint8_t)codes[i];
+		sh->has_prl = true;
+	}
+	if (o->oro != NULL) {
+		if (strcmp(o->oro, "none") != 0 &&
+		    parse_codes(o->oro, 1, 65535, sh->oro, &sh->n_oro) < 0)
+			return usage_error("--oro: '%s' is not a list of option codes (1-65535, "
+					   "comma-separated, e.g. 47,100; or none)", o->oro);
+		sh->has_oro = true;
+	}
+	if (o->duid != NULL &&
+	    (parse_hex(o->duid, sh->duid, sizeof(sh->duid), &sh->duid_len) < 0 || sh->duid_len < 2))
+		return usage_error("--duid: '%s' is not a DUID (2 to 130 hex octets)", o->duid);
+	if (o->start_time != NULL &&
+	    parse_time("--start-time", o->start_time, o->family, &sh->start) < 0)
+		return -1;
+	if (o->end_time != NULL && parse_time("--end-time", o->end_time, o->family, &sh->end) < 0)
+		return -1;
+	sh->has_start = o->start_time != NULL;
+	sh->has_end = o->end_time != NULL;
+	if (sh->has_start && sh->has_end && sh->start > sh->end)
+		return usage_error("--start-time is after --end-time: no binding can match");
+	return parse_vpn(o, sh);
+}
+
+static void label(struct bulk_query *bq, const struct primary *p, const struct shared *sh)
+{
+	if (p == NULL) {
+		snprintf(bq->label, sizeof(bq->label), "all configured addresses");
+		return;
+	}
+	if (sh->link_text != NULL && p->kind != P_LINK)
+		snprintf(bq->label, sizeof(bq->label), "%s %s --link %s", p->flag, p->value,
+			 sh->link_text);
+	else
+		snprintf(bq->label, sizeof(bq->label), "%s %s", p->flag, p->value);
+}
+
+static int make_query4(const struct primary *p, const struct shared *sh, struct bulk_query *bq)
+{
+	struct lq4_bulk_request *q = &bq->q4;
+	uint8_t *v = bq->value;
+	size_t *n = &bq->value_len;
+
+	memset(q, 0, sizeof(*q));
+	q->by = LQ4_BULK_ALL;
+	if (p != NULL) {
+		switch (p->kind) {
+		case P_MAC:
+			if (parse_hex(p->value, q->chaddr, sizeof(q->chaddr), n) < 0)
+				return usage_error("--mac: '%s' is not a hardware address (hex octets, "
+						   "e.g. 00:11:22:33:44:55; at most 16)", p->value);
+			q->by = LQ4_BULK_BY_MAC;
+			q->htype = sh->htype;
+			q->hlen = (uint8_t)*n;
+			break;
+		case P_CLIENT_ID:
+		case P_REMOTE_ID:
+		case P_RELAY_ID:
+			if (parse_hex(p->value, v, 255, n) < 0)
+				return usage_error("%s: '%s' is not hex octets (1 to 255, e.g. "
+						   "01:00:11:22:33:44:55)", p->flag, p->value);
+			q->by = p->kind == P_CLIENT_ID ? LQ4_BULK_BY_CLIENT_ID
+			      : p->kind == P_REMOTE_ID ? LQ4_BULK_BY_REMOTE_ID : LQ4_BULK_BY_RELAY_ID;
+			q->id = (lq_bytes){ v, *n };
+			break;
+		default:
+			return usage_error("%s is not a DHCPv4 bulk query", p->flag);
+		}
+	}
+	if (sh->has_prl)
+		q->prl = (lq_bytes){ sh->prl, sh->n_prl };
+	q->has_start_time = sh->has_start;
+	q->start_time = sh->start;
+	q->has_end_time = sh->has_end;
+	q->end_time = sh->end;
+	q->has_vss = sh->has_vss;
+	if (sh->has_vss) {
+		q->vss_type = sh->vss[0];
+		q->vss_info = (lq_bytes){ sh->vss + 1, sh->vss_len - 1 };
+	}
+	label(bq, p, sh);
+	return 0;
+}
+
+static int make_query6(const struct primary *p, const struct shared *sh, struct bulk_query *bq)
+{
+	struct lq6_request *q = &bq->q6;
+	uint8_t *v = bq->value;
+	size_t *n = &bq->value_len;
+
+	memset(q, 0, sizeof(*q));
+	q->link_address = sh->link;
+	switch (p->kind) {
+	case P_CLIENT_ID:
+	case P_RELAY_ID:
+		if (parse_hex(p->value, v, LQ6_DUID_MAX, n) < 0 || *n < 2)
+			return usage_error("%s: '%s' is not a DUID (2 to 130 hex octets, e.g. "
+					   "00:01:00:01:2c:9a:3b:80:02:00:00:00:00:42)", p->flag, p->value);
+		q->type = p->kind == P_CLIENT_ID ? LQ6_QUERY_BY_CLIENTID : LQ6_QUERY_BY_RELAY_ID;
+		if (p->kind == P_CLIENT_ID)
+			q->client_id = (lq_bytes){ v, *n };
+		else
+			q->relay_id = (lq_bytes){ v, *n };
+		break;
+	case P_REMOTE_ID:
+		if (parse_hex(p->value, v, VALUE_MAX, n) < 0 || *n < 5)
+			return usage_error("--remote-id: '%s' is not an OPTION_REMOTE_ID value (hex: "
+					   "the 4-octet enterprise number, then the remote-id; e.g. "
+					   "00:00:0d:e9:63:70:65:31)", p->value);
+		q->type = LQ6_QUERY_BY_REMOTE_ID;
+		q->remote_id = (lq_bytes){ v, *n };
+		break;
+	case P_ADDRESS:
+		if (inet_pton(AF_INET6, p->value, q->address.b) != 1)
+			return usage_error("--address: '%s' is not an IPv6 address", p->value);
+		q->type = LQ6_QUERY_BY_ADDRESS;
+		break;
+	case P_LINK:
+		if (inet_pton(AF_INET6, p->value, q->link_address.b) != 1)
+			return usage_error("--link: '%s' is not an IPv6 address", p->value);
+		q->type = LQ6_QUERY_BY_LINK_ADDRESS;
+		break;
+	default:
+		return usage_error("%s is not a DHCPv6 bulk query", p->flag);
+	}
+	if (sh->has_oro) {
+		q->oro = sh->oro;
+		q->n_oro = sh->n_oro;
+	}
+	q->has_start_time = sh->has_start;
+	q->start_time = lq_time_to_v6(sh->start);
+	q->has_end_time = sh->has_end;
+	q->end_time = lq_time_to_v6(sh->end);
+	if (sh->has_vss)
+		q->vss = (lq_bytes){ sh->vss, sh->vss_len };
+	label(bq, p, sh);
+	return 0;
+}
+
+/* The queries the command line asks for; *n of them. 0 or -1 (said). */
+static int make_queries(struct bulk_opts *o, struct shared *sh, struct bulk_query *qs, size_t *n)
+{
+	size_t links = 0, others = 0;
+	const struct primary *link = NULL;
+
+	*n = 0;
+	if (o->family == 4) {
+		if (o->n_primaries == 0)
+			return make_query4(NULL, sh, &qs[(*n)++]);
+		for (size_t i = 0; i < o->n_primaries; i++)
+			if (make_query4(&o->primaries[i], sh, &qs[(*n)++]) < 0)
+				return -1;
+		return 0;
+	}
+	for (size_t i = 0; i < o->n_primaries; i++) {
+		if (o->primaries[i].kind == P_LINK) {
+			links++;
+			link = &o->primaries[i];
+		} else {
+			others++;
+		}
+	}
+	if (links + others == 0)
+		return usage_error("-6 needs a query: --relay-id, --remote-id, --link, --client-id "
+				   "or --address (DHCPv6 has no all-addresses query; --link :: asks "
+				   "for the bindings on every link)");
+	if (others > 0 && links > 1)
+		return usage_error("--link with other queries restricts them to one link: give it "
+				   "once");
+	if (others > 0 && link != NULL) {
+		/* RFC 5460 5.2: the LQ_QUERY link-address restricts the query */
+		if (inet_pton(AF_INET6, link->value, sh->link.b) != 1)
+			return usage_error("--link: '%s' is not an IPv6 address", link->value);
+		sh->link_text = link->value;
+	}
+	for (size_t i = 0; i < o->n_primaries; i++) {
+		if (others > 0 && o->primaries[i].kind == P_LINK)
+			continue;
+		if (make_query6(&o->primaries[i], sh, &qs[(*n)++]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static uint32_t unique_xid(struct lq_rng *rng, const struct lq_stream_query *qs, size_t i,
+			   uint32_t mask)
+{
+	for (;;) {
+		uint32_t xid = (uint32_t)lq_rng_next(rng) & mask;
+		bool used = false;
+		for (size_t k = 0; k < i; k++)
+			used = used || qs[k].xid == xid;
+		if (!used)
+			return xid;
+	}
+}
+
+/* ------------------------------------------------------------ the stream */
+
+struct run {
+	int family;
+	const struct bulk_opts *o;
+	const char *where;              /* "127.0.0.1:67" for messages */
+	struct lq_tcp *tcp;
+	struct lq_stream_query *queries;
+	size_t n;
+	const char **labels;
+	struct lq_answer *answer;
+	struct lq4_msg *scratch4;
+	lq_bytes duid;
+	uint64_t count;
+	struct lq_text text;
+	/* how it ended */
+	const char *transport_status;   /* NULL: every query finished */
+	char error[256];
+};
+
+static void dump_packet(int family, const char *dir, const uint8_t *p, size_t len)
+{
+	struct lq_text t;
+
+	fprintf(stderr, ";; %s %zu octets\n", dir, len);
+	lq_text_init(&t);
+	lq_print_packet(&t, family, p, len, false);
+	if (t.data != NULL)
+		fprintf(stderr, "%s%s", t.data, t.len > 0 && t.data[t.len - 1] == '\n' ? "" : "\n");
+	lq_text_free(&t);
+}
+
+static void print_record(struct run *r)
+{
+	struct lq_answer *a = r->answer;
+
+	a->show_xid = r->n > 1;
+	lq_answer_settle(a, (int64_t)time(NULL));
+	if (r->o->json) {
+		lq_output_json_line(lq_output_binding_json(a), stdout);
+	} else {
+		lq_text_reset(&r->text);
+		if (r->count > 0)
+			lq_text_puts(&r->text, "\n");
+		lq_output_text(&r->text, a);
+		if (r->text.data != NULL)
+			fputs(r->text.data, stdout);
+	}
+	fflush(stdout);
+	r->count++;
+}
+
+static size_t unfinished(const struct run *r)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		k += !r->queries[i].finished;
+	return k;
+}
+
+static void stop(struct run *r, const char *status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void stop(struct run *r, const char *status, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->transport_status = status;
+	va_start(ap, fmt);
+	vsnprintf(r->error, sizeof(r->error), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "lq: %s: %s\n", r->where, r->error);
+}
+
+/* One message received. 0 goes on, -1 ends the connection (said). */
+static int on_message(struct run *r, lq_bytes msg)
+{
+	struct lq_stream_read res;
+	const char *why;
+
+	if (r->o->verbose)
+		dump_packet(r->family, "received", msg.data, msg.len);
+	why = r->family == 4 ? lq4_bulk_read(r->queries, r->n, r->scratch4, msg.data, msg.len,
+					     r->answer, &res)
+			     : lq6_bulk_read(r->queries, r->n, r->duid, msg.data, msg.len,
+					     r->answer, &res);
+	if (why != NULL) {
+		stop(r, "ProtocolError", "%s: closing the connection", why);
+		return -1;
+	}
+	if (res.warning != NULL)
+		fprintf(stderr, "lq: %s: warning: %s\n", r->where, res.warning);
+	switch (res.event) {
+	case LQ_STREAM_BINDING:
+		print_record(r);
+		break;
+	case LQ_STREAM_DONE:
+		if (r->o->verbose) {
+			const struct lq_stream_query *q = &r->queries[res.query];
+			fprintf(stderr, ";; query %s (xid 0x%x) finished: %s, %llu bindings\n",
+				r->labels[res.query], q->xid, lq_stream_status_name(q, r->family),
+				(unsigned long long)q->bindings);
+		}
+		break;
+	case LQ_STREAM_SKIPPED:
+		break;
+	}
+	return 0;
+}
+
+static void transport_failed(struct run *r)
+{
+	size_t left = unfinished(r);
+
+	switch (r->tcp->fail) {
+	case LQ_TCP_TIMEOUT:
+		stop(r, "Timeout", "%s", r->tcp->why);
+		break;
+	case LQ_TCP_CLOSED:
+		stop(r, "ConnectionClosed", "%s, with %zu of %zu quer%s unfinished (%s)",
+		     r->tcp->why, left, r->n, r->n == 1 ? "y" : "ies",
+		     r->family == 4 ? "no DHCPLEASEQUERYDONE" : "no LEASEQUERY-DONE");
+		break;
+	case LQ_TCP_FRAMING:
+		stop(r, "ProtocolError", "%s: closing the connection", r->tcp->why);
+		break;
+	default:
+		stop(r, "ConnectionClosed", "%s", r->tcp->why);
+		break;
+	}
+}
+
+/* Send every query, then read until each has finished. */
+static void run_stream(struct run *r, struct bulk_query *qs, const struct shared *sh)
+{
+	static uint8_t out[LQ6_BULK_QUERY_MAX_LEN];
+	size_t len;
+	lq_bytes msg;
+	lq_err err;
+
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->family == 4) {
+			qs[i].q4.xid = r->queries[i].xid;
+			err = lq4_bulk_build(&qs[i].q4, out, sizeof(out), &len);
+		} else {
+			qs[i].q6.xid = r->queries[i].xid;
+			qs[i].q6.requestor_duid = (lq_bytes){ sh->duid, sh->duid_len };
+			err = lq6_bulk_build(&qs[i].q6, out, sizeof(out), &len);
+		}
+		if (err != LQ_OK) {
+			stop(r, "NoAnswer", "cannot build the query %s: %s", r->labels[i],
+			     lq_strerror(err));
+			return;
+		}
+		if (r->o->verbose)
+			dump_packet(r->family, "sending", out, len);
+		if (lq_tcp_queue(r->tcp, out, len) < 0) {
+			stop(r, "NoAnswer", "%s", r->tcp->why);
+			return;
+		}
+	}
+	while (unfinished(r) > 0) {
+		int rc = lq_tcp_next(r->tcp, &msg);
+		if (rc <= 0) {
+			transport_failed(r);
+			return;
+		}
+		if (on_message(r, msg) < 0)
+			return;
+	}
+}
+
+/* The summary and the exit code. */
+static int finish(struct run *r, const char *server)
+{
+	struct lq_output_stream s;
+	const char *status = "Success";
+	int rc = LQ_EXIT_OK;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (lq_stream_failed(&r->queries[i])) {
+			status = lq_stream_status_name(&r->queries[i], r->family);
+			rc = LQ_EXIT_SERVER_ERROR;
+			break;
+		}
+	if (r->transport_status != NULL) {
+		status = r->transport_status;
+		rc = LQ_EXIT_NO_ANSWER;
+	}
+	memset(&s, 0, sizeof(s));
+	s.family = r->family;
+	s.server = server;
+	s.status = status;
+	s.error = r->transport_status != NULL ? r->error : NULL;
+	s.queries = r->queries;
+	s.labels = r->labels;
+	s.n = r->n;
+	s.count = r->count;
+	if (r->o->json) {
+		lq_output_json_line(lq_output_stream_summary_json(&s), stdout);
+	} else {
+		lq_text_reset(&r->text);
+		if (r->count > 0)
+			lq_text_puts(&r->text, "\n");
+		lq_output_text_stream_summary(&r->text, &s);
+		if (r->text.data != NULL)
+			fputs(r->text.data, stdout);
+	}
+	fflush(stdout);
+	return rc;
+}
+
+/* Connect, find our DUID (v6), run. */
+static void connect_and_run(struct run *r, const struct lq_udp_server *srv, struct bulk_query *qs,
+			    struct shared *sh)
+{
+	struct sockaddr_storage local;
+
+	if (lq_tcp_connect(r->tcp, (const struct sockaddr *)&srv->addr, srv->addr_len,
+			   r->o->timeout_ms) < 0) {
+		stop(r, "NoAnswer", "%s", r->tcp->why);
+		return;
+	}
+	if (r->o->verbose)
+		fprintf(stderr, ";; connected to %s, %zu quer%s\n", r->where, r->n,
+			r->n == 1 ? "y" : "ies");
+	if (r->family == 6 && sh->duid_len == 0 &&
+	    (lq_tcp_local_address(r->tcp, &local) < 0 ||
+	     (sh->duid_len = lq_requestor_duid(&local, sh->duid, sizeof(sh->duid))) == 0)) {
+		stop(r, "NoAnswer", "cannot make a DUID for this host: give one with --duid");
+		return;
+	}
+	r->duid = (lq_bytes){ sh->duid, sh->duid_len };
+	run_stream(r, qs, sh);
+}
+
+int cmd_bulk(int argc, char **argv)
+{
+	struct bulk_opts *o = calloc(1, sizeof(*o));
+	struct shared *sh = calloc(1, sizeof(*sh));
+	struct bulk_query *qs = NULL;
+	struct lq_tcp *tcp = calloc(1, sizeof(*tcp));
+	struct lq_udp_server srv;
+	struct lq_rng rng;
+	struct run r;
+	char err[256], where[LQ_UDP_NAME_MAX + 64];
+	size_t n = 0;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	lq_text_init(&r.text);
+	if (o == NULL || sh == NULL || tcp == NULL) {
+		fprintf(stderr, "lq bulk: out of memory\n");
+		rc = LQ_EXIT_NO_ANSWER;
+		goto out;
+	}
+	tcp->fd = -1;
+	rc = parse_args(argc, argv, o);
+	if (rc != 0) {          /* 1: --help; else a usage error, already said */
+		rc = rc == 1 ? LQ_EXIT_OK : LQ_EXIT_USAGE;
+		goto out;
+	}
+	rc = LQ_EXIT_USAGE;
+	if (o->family == 0) {
+		usage_error("say -4 or -6 (DHCPv4 or DHCPv6 bulk leasequery)");
+		goto out;
+	}
+	if (o->server == NULL) {
+		usage_error("-s HOST[:PORT]: which server to ask");
+		goto out;
+	}
+	if ((qs = calloc(o->n_primaries + 1, sizeof(*qs))) == NULL) {
+		fprintf(stderr, "lq bulk: out of memory\n");
+		rc = LQ_EXIT_NO_ANSWER;
+		goto out;
+	}
+	if (check_shared(o, sh) < 0 || make_queries(o, sh, qs, &n) < 0)
+		goto out;
+	if (lq_udp_parse_server(o->server, o->family, o->family == 4 ? LQ4_PORT : LQ6_PORT, &srv,
+				err, sizeof(err)) < 0) {
+		usage_error("-s %s", err);
+		goto out;
+	}
+	rc = LQ_EXIT_NO_ANSWER;
+	r.family = o->family;
+	r.o = o;
+	r.where = lq_udp_format(&srv.addr, where, sizeof(where));
+	r.tcp = tcp;
+	r.n = n;
+	r.queries = calloc(n + 1, sizeof(*r.queries));  /* n >= 1 */
+	r.labels = calloc(n + 1, sizeof(*r.labels));
+	r.answer = lq_answer_new(o->family, srv.name);
+	r.scratch4 = o->family == 4 ? malloc(sizeof(*r.scratch4)) : NULL;
+	if (r.queries == NULL || r.labels == NULL || r.answer == NULL ||
+	    (o->family == 4 && r.scratch4 == NULL)) {
+		fprintf(stderr, "lq bulk: out of memory\n");
+		goto out;
+	}
+	lq_rng_seed_random(&rng);
+	for (size_t i = 0; i < n; i++) {
+		r.queries[i].xid = unique_xid(&rng, r.queries, i,
+					      o->family == 4 ? 0xffffffffu : 0xffffffu);
+		r.labels[i] = qs[i].label;
+	}
+	connect_and_run(&r, &srv, qs, sh);
+	lq_tcp_close(tcp, r.transport_status == NULL);
+	rc = finish(&r, srv.name);
+out:
+	lq_text_free(&r.text);
+	lq_answer_free(r.answer);
+	free(r.scratch4);
+	free(r.queries);
+	free(r.labels);
+	free(qs);
+	free(tcp);
+	free(sh);
+	free(o);
+	return rc;
+}
