@@ -18,6 +18,7 @@
 #include "answer.h"
 #include "bulk4.h"
 #include "bulk6.h"
+#include "args.h"
 #include "cmds.h"
 #include "duid.h"
 #include "output.h"
@@ -27,7 +28,6 @@
 #include "lq/lqtime.h"
 
 #define MAX_QUERIES 1024
-#define MAX_CODES 255
 #define VALUE_MAX 512
 
 enum primary_kind {
@@ -89,77 +89,6 @@ static int usage_error(const char *fmt, ...)
 
 /* ------------------------------------------------------------ parsing */
 
-/* Hex octets with optional ':', '-', '.' separators between octets (the
- * form lq query takes). */
-static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *len)
-{
-	int high = -1;
-
-	*len = 0;
-	for (; *s != '\0'; s++) {
-		int v = lq_hex_digit((unsigned char)*s);
-		if (v < 0) {
-			if ((*s != ':' && *s != '-' && *s != '.') || high >= 0)
-				return -1;
-			continue;
-		}
-		if (high < 0) {
-			high = v;
-			continue;
-		}
-		if (*len == cap)
-			return -1;
-		out[(*len)++] = (uint8_t)(high << 4 | v);
-		high = -1;
-	}
-	return high >= 0 || *len == 0 ? -1 : 0;
-}
-
-static int parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *v)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return errno != 0 || *end != '\0' || *v < lo || *v > hi ? -1 : 0;
-}
-
-/* "51,82,91": n codes in lo..hi */
-static int parse_codes(const char *s, unsigned long lo, unsigned long hi, uint16_t *codes,
-		       size_t *n)
-{
-	char buf[1024];
-	char *save = NULL;
-	size_t len = strlen(s);
-
-	*n = 0;
-	if (len >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, len + 1);
-	for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-		unsigned long v;
-		if (*n == MAX_CODES || parse_ulong(tok, lo, hi, &v) < 0)
-			return -1;
-		codes[(*n)++] = (uint16_t)v;
-	}
-	return *n == 0 ? -1 : 0;
-}
-
-static int parse_timeout(const char *s, uint32_t *ms)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 86400)
-		return -1;
-	*ms = (uint32_t)(v * 1000 + 0.5);
-	return *ms == 0 ? -1 : 0;
-}
-
 static int set_family(struct bulk_opts *o, int family, const char *flag)
 {
 	if (o->family != 0 && o->family != family) {
@@ -180,26 +109,6 @@ static int set_family(struct bulk_opts *o, int family, const char *flag)
 		o->family_flag = flag;
 	}
 	return 0;
-}
-
-/* A flag that takes a value: "--flag VALUE" or "--flag=VALUE". */
-static const char *flag_value(int argc, char **argv, int *i, const char *flag, bool *bad)
-{
-	const char *arg = argv[*i];
-	size_t n = strlen(flag);
-
-	*bad = false;
-	if (arg == NULL || strncmp(arg, flag, n) != 0)
-		return NULL;
-	if (arg[n] == '=')
-		return arg + n + 1;
-	if (arg[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*bad = true;
-		return NULL;
-	}
-	return argv[++*i];
 }
 
 struct primary_flag {
@@ -259,8 +168,8 @@ static int parse_valued(struct bulk_opts *o, int argc, char **argv, int *i, bool
 	const char *v;
 
 	*matched = true;
-	if ((v = flag_value(argc, argv, i, "-s", &bad)) != NULL ||
-	    (!bad && (v = flag_value(argc, argv, i, "--server", &bad)) != NULL)) {
+	if ((v = lq_args_flag_value(argc, argv, i, "-s", &bad)) != NULL ||
+	    (!bad && (v = lq_args_flag_value(argc, argv, i, "--server", &bad)) != NULL)) {
 		if (o->server != NULL)
 			return usage_error("-s: one server per connection (a bulk query goes to "
 					   "one server)");
@@ -269,8 +178,8 @@ static int parse_valued(struct bulk_opts *o, int argc, char **argv, int *i, bool
 	}
 	if (bad)
 		return usage_error("%s needs a value (HOST[:PORT])", argv[*i]);
-	if ((v = flag_value(argc, argv, i, "--timeout", &bad)) != NULL) {
-		if (parse_timeout(v, &o->timeout_ms) < 0)
+	if ((v = lq_args_flag_value(argc, argv, i, "--timeout", &bad)) != NULL) {
+		if (lq_args_seconds(v, 86400, &o->timeout_ms) < 0)
 			return usage_error("--timeout: '%s' is not a number of seconds (greater "
 					   "than 0, at most 86400)", v);
 		return 0;
@@ -279,7 +188,7 @@ static int parse_valued(struct bulk_opts *o, int argc, char **argv, int *i, bool
 		return usage_error("--timeout needs a value (seconds)");
 	for (size_t k = 0; k < sizeof(primary_flags) / sizeof(primary_flags[0]); k++) {
 		const struct primary_flag *f = &primary_flags[k];
-		if ((v = flag_value(argc, argv, i, f->name, &bad)) == NULL && !bad)
+		if ((v = lq_args_flag_value(argc, argv, i, f->name, &bad)) == NULL && !bad)
 			continue;
 		if (bad)
 			return usage_error("%s needs a value", f->name);
@@ -292,7 +201,7 @@ static int parse_valued(struct bulk_opts *o, int argc, char **argv, int *i, bool
 	}
 	for (size_t k = 0; k < sizeof(value_flags) / sizeof(value_flags[0]); k++) {
 		const struct value_flag *f = &value_flags[k];
-		if ((v = flag_value(argc, argv, i, f->name, &bad)) == NULL && !bad)
+		if ((v = lq_args_flag_value(argc, argv, i, f->name, &bad)) == NULL && !bad)
 			continue;
 		if (bad)
 			return usage_error("%s needs a value", f->name);
@@ -336,10 +245,10 @@ static int parse_args(int argc, char **argv, struct bulk_opts *o)
 struct shared {
 	uint8_t htype;
 	bool has_prl;
-	uint8_t prl[MAX_CODES];
+	uint8_t prl[LQ_ARGS_MAX_CODES];
 	size_t n_prl;
 	bool has_oro;
-	uint16_t oro[MAX_CODES];
+	uint16_t oro[LQ_ARGS_MAX_CODES];
 	size_t n_oro;
 	bool has_start, has_end;
 	int64_t start, end;             /* Unix time */
@@ -392,7 +301,7 @@ static int parse_vpn(const struct bulk_opts *o, struct shared *sh)
 		return 0;
 	sh->has_vss = true;
 	if (strncmp(o->vpn, "hex:", 4) == 0) {
-		if (parse_hex(o->vpn + 4, sh->vss + 1, sizeof(sh->vss) - 1, &n) < 0 || n != 7)
+		if (lq_args_hex(o->vpn + 4, sh->vss + 1, sizeof(sh->vss) - 1, &n) < 0 || n != 7)
 			return usage_error("--vpn: '%s' is not an RFC 2685 VPN-ID (hex: and 7 "
 					   "octets, 3 of OUI and 4 of VPN index)", o->vpn);
 		sh->vss[0] = LQ4_VSS_RFC2685_VPN_ID;
@@ -417,13 +326,13 @@ static int check_shared(const struct bulk_opts *o, struct shared *sh)
 
 	sh->htype = 1;
 	if (o->htype != NULL) {
-		if (parse_ulong(o->htype, 1, 255, &n) < 0)
+		if (lq_args_ulong(o->htype, 1, 255, &n) < 0)
 			return usage_error("--htype: '%s' is not a hardware type (1-255)", o->htype);
 		sh->htype = (uint8_t)n;
 	}
 	if (o->prl != NULL) {
-		uint16_t codes[MAX_CODES];
-		if (parse_codes(o->prl, 1, 254, codes, &sh->n_prl) < 0)
+		uint16_t codes[LQ_ARGS_MAX_CODES];
+		if (lq_args_codes(o->prl, 1, 254, codes, &sh->n_prl) < 0)
 			return usage_error("--prl: '%s' is not a list of option codes (1-254, "
 					   "comma-separated, e.g. 51,82,152)", o->prl);
 		for (size_t i = 0; i < sh->n_prl; i++)
@@ -432,13 +341,13 @@ static int check_shared(const struct bulk_opts *o, struct shared *sh)
 	}
 	if (o->oro != NULL) {
 		if (strcmp(o->oro, "none") != 0 &&
-		    parse_codes(o->oro, 1, 65535, sh->oro, &sh->n_oro) < 0)
+		    lq_args_codes(o->oro, 1, 65535, sh->oro, &sh->n_oro) < 0)
 			return usage_error("--oro: '%s' is not a list of option codes (1-65535, "
 					   "comma-separated, e.g. 47,100; or none)", o->oro);
 		sh->has_oro = true;
 	}
 	if (o->duid != NULL &&
-	    (parse_hex(o->duid, sh->duid, sizeof(sh->duid), &sh->duid_len) < 0 || sh->duid_len < 2))
+	    (lq_args_hex(o->duid, sh->duid, sizeof(sh->duid), &sh->duid_len) < 0 || sh->duid_len < 2))
 		return usage_error("--duid: '%s' is not a DUID (2 to 130 hex octets)", o->duid);
 	if (o->start_time != NULL &&
 	    parse_time("--start-time", o->start_time, o->family, &sh->start) < 0)
@@ -476,7 +385,7 @@ static int make_query4(const struct primary *p, const struct shared *sh, struct 
 	if (p != NULL) {
 		switch (p->kind) {
 		case P_MAC:
-			if (parse_hex(p->value, q->chaddr, sizeof(q->chaddr), n) < 0)
+			if (lq_args_hex(p->value, q->chaddr, sizeof(q->chaddr), n) < 0)
 				return usage_error("--mac: '%s' is not a hardware address (hex octets, "
 						   "e.g. 00:11:22:33:44:55; at most 16)", p->value);
 			q->by = LQ4_BULK_BY_MAC;
@@ -486,7 +395,7 @@ static int make_query4(const struct primary *p, const struct shared *sh, struct 
 		case P_CLIENT_ID:
 		case P_REMOTE_ID:
 		case P_RELAY_ID:
-			if (parse_hex(p->value, v, 255, n) < 0)
+			if (lq_args_hex(p->value, v, 255, n) < 0)
 				return usage_error("%s: '%s' is not hex octets (1 to 255, e.g. "
 						   "01:00:11:22:33:44:55)", p->flag, p->value);
 			q->by = p->kind == P_CLIENT_ID ? LQ4_BULK_BY_CLIENT_ID
@@ -523,7 +432,7 @@ static int make_query6(const struct primary *p, const struct shared *sh, struct 
 	switch (p->kind) {
 	case P_CLIENT_ID:
 	case P_RELAY_ID:
-		if (parse_hex(p->value, v, LQ6_DUID_MAX, n) < 0 || *n < 2)
+		if (lq_args_hex(p->value, v, LQ6_DUID_MAX, n) < 0 || *n < 2)
 			return usage_error("%s: '%s' is not a DUID (2 to 130 hex octets, e.g. "
 					   "00:01:00:01:2c:9a:3b:80:02:00:00:00:00:42)", p->flag, p->value);
 		q->type = p->kind == P_CLIENT_ID ? LQ6_QUERY_BY_CLIENTID : LQ6_QUERY_BY_RELAY_ID;
@@ -533,7 +442,7 @@ static int make_query6(const struct primary *p, const struct shared *sh, struct 
 			q->relay_id = (lq_bytes){ v, *n };
 		break;
 	case P_REMOTE_ID:
-		if (parse_hex(p->value, v, VALUE_MAX, n) < 0 || *n < 5)
+		if (lq_args_hex(p->value, v, VALUE_MAX, n) < 0 || *n < 5)
 			return usage_error("--remote-id: '%s' is not an OPTION_REMOTE_ID value (hex: "
 					   "the 4-octet enterprise number, then the remote-id; e.g. "
 					   "00:00:0d:e9:63:70:65:31)", p->value);

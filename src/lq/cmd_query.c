@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "answer.h"
+#include "args.h"
 #include "cmds.h"
 #include "duid.h"
 #include "output.h"
@@ -23,7 +24,6 @@
 
 #define MAX_SERVERS 16
 #define DEFAULT_TIMEOUT_MS 10000u
-#define MAX_CODES 255
 
 struct query_opts {
 	int family;                     /* 0 until -4/-6 or a family-only flag */
@@ -66,83 +66,6 @@ static int usage_error(const char *fmt, ...)
 
 /* ------------------------------------------------------------ parsing */
 
-/* Hex octets with optional ':', '-', '.' separators between octets. */
-static int parse_hex(const char *s, uint8_t *out, size_t cap, size_t *len)
-{
-	int high = -1;
-
-	*len = 0;
-	for (; *s != '\0'; s++) {
-		int c = (unsigned char)*s, v;
-		if (c >= '0' && c <= '9')
-			v = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			v = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			v = c - 'A' + 10;
-		else if (c == ':' || c == '-' || c == '.') {
-			if (high >= 0)
-				return -1;
-			continue;
-		} else
-			return -1;
-		if (high < 0) {
-			high = v;
-			continue;
-		}
-		if (*len == cap)
-			return -1;
-		out[(*len)++] = (uint8_t)(high << 4 | v);
-		high = -1;
-	}
-	return high >= 0 || *len == 0 ? -1 : 0;
-}
-
-static int parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *v)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	return errno != 0 || *end != '\0' || *v < lo || *v > hi ? -1 : 0;
-}
-
-/* "51,82,91": n codes in lo..hi */
-static int parse_codes(const char *s, unsigned long lo, unsigned long hi, uint16_t *codes,
-		       size_t *n)
-{
-	char buf[1024];
-	char *save = NULL;
-	size_t len = strlen(s);
-
-	*n = 0;
-	if (len >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, len + 1);
-	for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-		unsigned long v;
-		if (*n == MAX_CODES || parse_ulong(tok, lo, hi, &v) < 0)
-			return -1;
-		codes[(*n)++] = (uint16_t)v;
-	}
-	return *n == 0 ? -1 : 0;
-}
-
-static int parse_timeout(const char *s, uint32_t *ms)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 3600)
-		return -1;
-	*ms = (uint32_t)(v * 1000 + 0.5);
-	return *ms == 0 ? -1 : 0;
-}
-
 static int set_family(struct query_opts *o, int family, const char *flag)
 {
 	if (o->family != 0 && o->family != family) {
@@ -156,26 +79,6 @@ static int set_family(struct query_opts *o, int family, const char *flag)
 		o->family_flag = flag;
 	}
 	return 0;
-}
-
-/* A flag that takes a value: "--flag VALUE" or "--flag=VALUE". */
-static const char *flag_value(int argc, char **argv, int *i, const char *flag, bool *bad)
-{
-	const char *arg = argv[*i];
-	size_t n = strlen(flag);
-
-	*bad = false;
-	if (arg == NULL || strncmp(arg, flag, n) != 0)
-		return NULL;
-	if (arg[n] == '=')
-		return arg + n + 1;
-	if (arg[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*bad = true;
-		return NULL;
-	}
-	return argv[++*i];
 }
 
 struct value_flag {
@@ -235,8 +138,8 @@ static int parse_args(int argc, char **argv, struct query_opts *o)
 			usage(stdout);
 			return 1;
 		}
-		if ((v = flag_value(argc, argv, &i, "-s", &bad)) != NULL ||
-		    (!bad && (v = flag_value(argc, argv, &i, "--server", &bad)) != NULL)) {
+		if ((v = lq_args_flag_value(argc, argv, &i, "-s", &bad)) != NULL ||
+		    (!bad && (v = lq_args_flag_value(argc, argv, &i, "--server", &bad)) != NULL)) {
 			if (o->n_servers == MAX_SERVERS)
 				return usage_error("-s: at most %d servers", MAX_SERVERS);
 			o->servers[o->n_servers++] = v;
@@ -244,16 +147,16 @@ static int parse_args(int argc, char **argv, struct query_opts *o)
 		}
 		if (bad)
 			return usage_error("%s needs a value (HOST[:PORT])", arg);
-		if ((v = flag_value(argc, argv, &i, "--timeout", &bad)) != NULL) {
-			if (parse_timeout(v, &o->timeout_ms) < 0)
+		if ((v = lq_args_flag_value(argc, argv, &i, "--timeout", &bad)) != NULL) {
+			if (lq_args_seconds(v, 3600, &o->timeout_ms) < 0)
 				return usage_error("--timeout: '%s' is not a number of seconds "
 						   "(greater than 0, at most 3600)", v);
 			continue;
 		}
 		if (bad)
 			return usage_error("%s needs a value (seconds)", arg);
-		if ((v = flag_value(argc, argv, &i, "--source-port", &bad)) != NULL) {
-			if (parse_ulong(v, 1, 65535, &n) < 0)
+		if ((v = lq_args_flag_value(argc, argv, &i, "--source-port", &bad)) != NULL) {
+			if (lq_args_ulong(v, 1, 65535, &n) < 0)
 				return usage_error("--source-port: '%s' is not a port number (1-65535)", v);
 			o->source_port = (long)n;
 			continue;
@@ -262,7 +165,7 @@ static int parse_args(int argc, char **argv, struct query_opts *o)
 			return usage_error("%s needs a value (a port number)", arg);
 		for (size_t k = 0; k < sizeof(value_flags) / sizeof(value_flags[0]); k++) {
 			const struct value_flag *f = &value_flags[k];
-			if ((v = flag_value(argc, argv, &i, f->name, &bad)) == NULL && !bad)
+			if ((v = lq_args_flag_value(argc, argv, &i, f->name, &bad)) == NULL && !bad)
 				continue;
 			if (bad)
 				return usage_error("%s needs a value", f->name);
@@ -391,9 +294,9 @@ struct shared {
 	uint8_t chaddr[16];
 	size_t hlen;
 	uint8_t htype;
-	uint16_t codes[MAX_CODES];
+	uint16_t codes[LQ_ARGS_MAX_CODES];
 	size_t n_codes;
-	uint8_t prl[MAX_CODES];
+	uint8_t prl[LQ_ARGS_MAX_CODES];
 	lq_ip4 ip, giaddr;
 	bool has_giaddr;
 	lq_ip6 address, link;
@@ -412,23 +315,23 @@ static int check_query4(const struct query_opts *o, struct shared *sh)
 	if (o->ip != NULL && inet_pton(AF_INET, o->ip, sh->ip.b) != 1)
 		return usage_error("--ip: '%s' is not an IPv4 address", o->ip);
 	if (o->mac != NULL &&
-	    parse_hex(o->mac, sh->chaddr, sizeof(sh->chaddr), &sh->hlen) < 0)
+	    lq_args_hex(o->mac, sh->chaddr, sizeof(sh->chaddr), &sh->hlen) < 0)
 		return usage_error("--mac: '%s' is not a hardware address (hex octets, "
 				   "e.g. 00:11:22:33:44:55; at most 16)", o->mac);
 	if (o->client_id != NULL &&
-	    parse_hex(o->client_id, sh->client_id, sizeof(sh->client_id), &sh->client_id_len) < 0)
+	    lq_args_hex(o->client_id, sh->client_id, sizeof(sh->client_id), &sh->client_id_len) < 0)
 		return usage_error("--client-id: '%s' is not hex octets (1 to 255, e.g. "
 				   "01:00:11:22:33:44:55)", o->client_id);
 	sh->htype = 1;
 	if (o->htype != NULL) {
 		if (o->mac == NULL)
 			return usage_error("--htype goes with --mac");
-		if (parse_ulong(o->htype, 1, 255, &n) < 0)
+		if (lq_args_ulong(o->htype, 1, 255, &n) < 0)
 			return usage_error("--htype: '%s' is not a hardware type (1-255)", o->htype);
 		sh->htype = (uint8_t)n;
 	}
 	if (o->prl != NULL) {
-		if (parse_codes(o->prl, 1, 254, sh->codes, &sh->n_codes) < 0)
+		if (lq_args_codes(o->prl, 1, 254, sh->codes, &sh->n_codes) < 0)
 			return usage_error("--prl: '%s' is not a list of option codes (1-254, "
 					   "comma-separated, e.g. 51,82)", o->prl);
 		for (size_t i = 0; i < sh->n_codes; i++)
@@ -451,18 +354,18 @@ static int check_query6(const struct query_opts *o, struct shared *sh)
 	if (o->address != NULL && inet_pton(AF_INET6, o->address, sh->address.b) != 1)
 		return usage_error("--address: '%s' is not an IPv6 address", o->address);
 	if (o->client_id != NULL &&
-	    (parse_hex(o->client_id, sh->client_id, LQ6_DUID_MAX, &sh->client_id_len) < 0 ||
+	    (lq_args_hex(o->client_id, sh->client_id, LQ6_DUID_MAX, &sh->client_id_len) < 0 ||
 	     sh->client_id_len < 2))
 		return usage_error("--client-id: '%s' is not a DUID (2 to 130 hex octets, "
 				   "e.g. 00:01:00:01:2c:9a:3b:80:02:00:00:00:00:42)", o->client_id);
 	if (o->link != NULL && inet_pton(AF_INET6, o->link, sh->link.b) != 1)
 		return usage_error("--link: '%s' is not an IPv6 address", o->link);
 	if (o->oro != NULL && strcmp(o->oro, "none") != 0 &&
-	    parse_codes(o->oro, 1, 65535, sh->codes, &sh->n_codes) < 0)
+	    lq_args_codes(o->oro, 1, 65535, sh->codes, &sh->n_codes) < 0)
 		return usage_error("--oro: '%s' is not a list of option codes (1-65535, "
 				   "comma-separated, e.g. 47,79; or none)", o->oro);
 	if (o->duid != NULL &&
-	    (parse_hex(o->duid, sh->duid, sizeof(sh->duid), &sh->duid_len) < 0 || sh->duid_len < 2))
+	    (lq_args_hex(o->duid, sh->duid, sizeof(sh->duid), &sh->duid_len) < 0 || sh->duid_len < 2))
 		return usage_error("--duid: '%s' is not a DUID (2 to 130 hex octets)", o->duid);
 	return 0;
 }
