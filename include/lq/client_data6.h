@@ -19,6 +19,13 @@ struct lq6_client_data_ctx {
 	int64_t now;                    /* Unix seconds */
 	lq_bytes oro;                   /* the OPTION_ORO of the OPTION_LQ_QUERY: option
 					 * codes, 2 octets each (may be empty) */
+	bool include_inactive;          /* also write the IPv6 leases that are not
+					 * reportable (released, expired, ...), with
+					 * preferred and valid lifetime 0: bulk
+					 * leasequery with OPTION_LQ_START_TIME or
+					 * OPTION_LQ_END_TIME reports changes, so a
+					 * requestor learns that a lease is gone
+					 * (RFC 7653 8.4.1); false: skip them */
 };
 
 /* What is left of a binding's lifetimes at now (LQ_INFINITE_LIFETIME stays
@@ -34,7 +41,8 @@ struct lq6_lifetimes lq6_binding_lifetimes(const struct lq_binding *b, int64_t n
 bool lq6_binding_reportable(const struct lq_binding *b, int64_t now);
 
 /* Write one OPTION_CLIENT_DATA for bindings[0..n), which belong to one client
- * on one link (those not reportable are skipped): OPTION_CLIENTID (the DUID
+ * on one link (those not reportable are skipped, unless include_inactive;
+ * below "reportable" then means any IPv6 lease): OPTION_CLIENTID (the DUID
  * of the first reportable binding), an OPTION_IAADDR (IA_NA, IA_TA) or
  * OPTION_IAPREFIX (IA_PD) per binding with its remaining lifetimes,
  * OPTION_CLT_TIME (seconds since the newest cltt), then what the ORO asks

@@ -153,6 +153,10 @@ enum lq_store_by {
 	LQ_STORE_BY_LINK,         /* link (v4: giaddr as ::ffff:a.b.c.d) */
 	LQ_STORE_BY_VPN,          /* vpn_type and vpn_id */
 	LQ_STORE_BY_SUBNET,       /* subnet_id */
+	LQ_STORE_BY_RANGE,        /* keys whose address lies in range_first ..
+				   * range_last (both inclusive; family 4: the
+				   * ::ffff:a.b.c.d form), in key order; a
+				   * prefix binding counts by its network address */
 };
 
 /* The VPN qualifier (RFC 6607), applied to every cursor. */
@@ -169,6 +173,8 @@ struct lq_store_filter {
 	uint8_t htype;            /* HWADDR: 0 = any */
 	lq_ip6 link;              /* LINK */
 	uint32_t subnet_id;       /* SUBNET */
+	lq_ip6 range_first;       /* RANGE */
+	lq_ip6 range_last;
 	/* qualifiers on the binding's last change time, both inclusive */
 	bool has_start_time;
 	int64_t start_time;

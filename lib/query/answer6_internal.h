@@ -18,6 +18,8 @@ struct lq6_link {
 };
 
 bool lq6_ip_is_zero(const lq_ip6 *a);
+/* Does prefix/len hold addr (len <= 128)? */
+bool lq6_prefix_contains(const lq_ip6 *prefix, unsigned len, const lq_ip6 *addr);
 /* The subnet whose pools (its whole prefix when it has no address pools) or
  * pd-pools hold addr: what this server is configured to hand out. */
 const struct lq_config_subnet6 *lq6_subnet_serving(const struct lq_config *cfg, const lq_ip6 *addr);

@@ -1,6 +1,7 @@
 /* client_data6.c - writes OPTION_CLIENT_DATA (RFC 5007 4.1.2.2, 4.4.2) for
  * one client on one link from its bindings: the client's DUID, its
- * addresses and delegated prefixes with what is left of their lifetimes, the
+ * addresses and delegated prefixes with what is left of their lifetimes
+ * (0 for those no longer active, when a bulk query asks for changes), the
  * time since the server last heard from it, and the options the requestor's
  * ORO asks for that a binding can supply. Sensitive options (RFC 5007 5)
  * are never written. Used by single and bulk leasequery alike. */
@@ -66,14 +67,30 @@ bool lq6_binding_reportable(const struct lq_binding *b, int64_t now)
 	return lq_time_remaining(b->expire, now) > 0;
 }
 
-/* The reportable binding with the newest cltt among those pred accepts. */
-static const struct lq_binding *newest(const struct lq_binding *v, size_t n, int64_t now,
+static bool is_v6_lease(const struct lq_binding *b)
+{
+	return b->key.family == 6 &&
+	       (b->type == LQ_LEASE_NA || b->type == LQ_LEASE_TA || b->type == LQ_LEASE_PD);
+}
+
+/* Is b written: reportable, or any IPv6 lease when the context asks for
+ * the inactive ones too. */
+static bool included(const struct lq6_client_data_ctx *ctx, const struct lq_binding *b)
+{
+	if (ctx->include_inactive)
+		return is_v6_lease(b);
+	return lq6_binding_reportable(b, ctx->now);
+}
+
+/* The included binding with the newest cltt among those pred accepts. */
+static const struct lq_binding *newest(const struct lq6_client_data_ctx *ctx,
+				       const struct lq_binding *v, size_t n,
 				       bool (*pred)(const struct lq_binding *))
 {
 	const struct lq_binding *best = NULL;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!lq6_binding_reportable(&v[i], now) || (pred != NULL && !pred(&v[i])))
+		if (!included(ctx, &v[i]) || (pred != NULL && !pred(&v[i])))
 			continue;
 		if (best == NULL || v[i].cltt > best->cltt)
 			best = &v[i];
@@ -99,7 +116,11 @@ static bool has_hostname(const struct lq_binding *b)
 static void write_lease(struct lq6_writer *w, const struct lq6_client_data_ctx *ctx,
 			const struct lq_binding *b, size_t *count)
 {
-	struct lq6_lifetimes lt = lq6_binding_lifetimes(b, ctx->now);
+	struct lq6_lifetimes lt = {0, 0};
+
+	/* a lease that is no longer active (include_inactive) is gone: 0 */
+	if (lq6_binding_reportable(b, ctx->now))
+		lt = lq6_binding_lifetimes(b, ctx->now);
 
 	if (b->type == LQ_LEASE_PD) {
 		if (sensitive(ctx, LQ6_OPT_IAPREFIX))
@@ -179,30 +200,30 @@ size_t lq6_client_data_write(struct lq6_writer *w, const struct lq6_client_data_
 	size_t count = 0;
 
 	for (size_t i = 0; i < n && first == NULL; i++)
-		if (lq6_binding_reportable(&bindings[i], ctx->now))
+		if (included(ctx, &bindings[i]))
 			first = &bindings[i];
 	if (first == NULL || sensitive(ctx, LQ6_OPT_CLIENT_DATA))
 		return 0;
-	latest = newest(bindings, n, ctx->now, NULL);
+	latest = newest(ctx, bindings, n, NULL);
 
 	lq6w_open(w, LQ6_OPT_CLIENT_DATA);
 	if (!sensitive(ctx, LQ6_OPT_CLIENTID) && first->client_id.data != NULL &&
 	    first->client_id.len > 0)
 		lq6w_option(w, LQ6_OPT_CLIENTID, first->client_id.data, first->client_id.len);
 	for (size_t i = 0; i < n; i++)
-		if (lq6_binding_reportable(&bindings[i], ctx->now))
+		if (included(ctx, &bindings[i]))
 			write_lease(w, ctx, &bindings[i], &count);
 	if (!sensitive(ctx, LQ6_OPT_CLT_TIME))
 		lq6w_option_u32(w, LQ6_OPT_CLT_TIME, lq_time_elapsed(latest->cltt, ctx->now));
 	if (wanted(ctx, LQ6_OPT_LQ_RELAY_DATA))
-		write_relay_data(w, ctx, newest(bindings, n, ctx->now, has_relay_info));
+		write_relay_data(w, ctx, newest(ctx, bindings, n, has_relay_info));
 	if (wanted(ctx, LQ6_OPT_CLIENT_LINKLAYER_ADDR)) {
-		const struct lq_binding *b = newest(bindings, n, ctx->now, has_hwaddr);
+		const struct lq_binding *b = newest(ctx, bindings, n, has_hwaddr);
 		if (b != NULL)
 			write_linklayer(w, b);
 	}
 	if (wanted(ctx, LQ6_OPT_CLIENT_FQDN)) {
-		const struct lq_binding *b = newest(bindings, n, ctx->now, has_hostname);
+		const struct lq_binding *b = newest(ctx, bindings, n, has_hostname);
 		if (b != NULL)
 			write_fqdn(w, b);
 	}

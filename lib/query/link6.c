@@ -15,7 +15,7 @@ bool lq6_ip_is_zero(const lq_ip6 *a)
 	return memcmp(a->b, unspecified.b, sizeof(a->b)) == 0;
 }
 
-static bool prefix_contains(const lq_ip6 *prefix, unsigned len, const lq_ip6 *addr)
+bool lq6_prefix_contains(const lq_ip6 *prefix, unsigned len, const lq_ip6 *addr)
 {
 	unsigned full = len / 8, rest = len % 8;
 
@@ -32,7 +32,7 @@ static bool prefix_contains(const lq_ip6 *prefix, unsigned len, const lq_ip6 *ad
 static bool in_pd_pool(const struct lq_config_subnet6 *s, const lq_ip6 *addr)
 {
 	for (size_t i = 0; i < s->n_pd_pools; i++)
-		if (prefix_contains(&s->pd_pools[i].prefix, s->pd_pools[i].prefix_len, addr))
+		if (lq6_prefix_contains(&s->pd_pools[i].prefix, s->pd_pools[i].prefix_len, addr))
 			return true;
 	return false;
 }
@@ -42,7 +42,7 @@ const struct lq_config_subnet6 *lq6_subnet_serving(const struct lq_config *cfg, 
 	for (size_t i = 0; i < cfg->n_subnets6; i++) {
 		const struct lq_config_subnet6 *s = &cfg->subnets6[i];
 
-		if (prefix_contains(&s->prefix, s->prefix_len, addr) &&
+		if (lq6_prefix_contains(&s->prefix, s->prefix_len, addr) &&
 		    (s->n_pools == 0 || lq_config_in_pool6(s, addr)))
 			return s;
 		if (in_pd_pool(s, addr))

@@ -35,7 +35,7 @@ lq_err lq6_reply_write(const struct lq6_reply *r, const struct lq6_outcome *outc
 		if (!lq_config_option_sensitive(r->config, 6, LQ6_OPT_LQ_CLIENT_LINK))
 			lq6w_client_link(&w, outcome->links, outcome->n_links);
 	} else if (outcome->found.n > 0) {
-		struct lq6_client_data_ctx ctx = {r->config, r->now, r->oro};
+		struct lq6_client_data_ctx ctx = {.config = r->config, .now = r->now, .oro = r->oro};
 
 		count = lq6_client_data_write(&w, &ctx, outcome->found.v, outcome->found.n);
 	}

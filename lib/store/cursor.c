@@ -1,7 +1,8 @@
 /* cursor.c - reading the binding store: snapshot readers (LMDB read
  * transactions), lookups by key and by IPv6 prefix containment, binding
- * cursors for bulk queries over one index or over everything, and the
- * change history cursor for time qualifiers and active catch-up. */
+ * cursors for bulk queries over one index, over a range of keys or over
+ * everything, and the change history cursor for time qualifiers and active
+ * catch-up. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,6 +177,7 @@ enum scan_mode {
 	SCAN_BINDINGS,        /* the bindings database, keys of one family */
 	SCAN_INDEX_KEY,       /* the duplicates of one key of an index */
 	SCAN_TIME,            /* the time index from start_time to end_time */
+	SCAN_RANGE,           /* the bindings database from one key address to another */
 };
 
 struct lq_store_cursor {
@@ -186,7 +188,8 @@ struct lq_store_cursor {
 	uint8_t vpn_id[LQ_BINDING_MAX_SMALL];
 	uint8_t key[LQ_STORE_INDEX_KEY_MAX];  /* index key or range start */
 	size_t key_len;
-	uint8_t end_key[LQ_STORE_INDEX_KEY_MAX];  /* SCAN_TIME: last key */
+	uint8_t end_key[LQ_STORE_INDEX_KEY_MAX];  /* SCAN_TIME: last key; SCAN_RANGE:
+						   * the family octet and the last address */
 	size_t end_key_len;
 	bool started;
 	int64_t changed_at;
@@ -249,7 +252,7 @@ static int index_for_filter(const struct lq_store_filter *f, enum lq_store_index
 
 static int copy_filter(struct lq_store_cursor *c, const struct lq_store_filter *f)
 {
-	if ((f->family != 4 && f->family != 6) || f->by > LQ_STORE_BY_SUBNET ||
+	if ((f->family != 4 && f->family != 6) || f->by > LQ_STORE_BY_RANGE ||
 	    f->vpn_match > LQ_STORE_VPN_EXACT || f->vpn_id.len > LQ_BINDING_MAX_SMALL)
 		return LQ_STORE_ERR_INVALID;
 	c->filter = *f;
@@ -262,6 +265,39 @@ static int copy_filter(struct lq_store_cursor *c, const struct lq_store_filter *
 	return LQ_STORE_OK;
 }
 
+static bool v4_mapped(const lq_ip6 *a)
+{
+	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	return memcmp(a->b, prefix, sizeof(prefix)) == 0;
+}
+
+/* BY_RANGE: the first key to look at (the first address with the shortest
+ * prefix length) and the address after which to stop; 0 = an empty range. */
+static int plan_range(struct lq_store_cursor *c, const struct lq_store_filter *f)
+{
+	const lq_ip6 *first = &f->range_first, *last = &f->range_last;
+
+	if (memcmp(first->b, last->b, sizeof(first->b)) > 0)
+		return 0;
+	c->key[0] = f->family;
+	c->end_key[0] = f->family;
+	if (f->family == 4) {
+		if (!v4_mapped(first) || !v4_mapped(last))
+			return LQ_STORE_ERR_INVALID;
+		memcpy(c->key + 1, first->b + 12, 4);
+		memcpy(c->end_key + 1, last->b + 12, 4);
+		c->key_len = c->end_key_len = 5;
+		return 1;
+	}
+	memcpy(c->key + 1, first->b, 16);
+	c->key[17] = 0;
+	c->key_len = 18;
+	memcpy(c->end_key + 1, last->b, 16);
+	c->end_key_len = 17;
+	return 1;
+}
+
 /* Choose what the cursor walks; *dbi receives the database. */
 static int plan_scan(struct lq_store_cursor *c, const struct lq_store_filter *f, MDB_dbi *dbi)
 {
@@ -269,6 +305,11 @@ static int plan_scan(struct lq_store_cursor *c, const struct lq_store_filter *f,
 	enum lq_store_index idx;
 	int rc;
 
+	if (f->by == LQ_STORE_BY_RANGE) {
+		c->mode = SCAN_RANGE;
+		*dbi = s->bindings;
+		return plan_range(c, f);
+	}
 	if (f->by != LQ_STORE_BY_ALL) {
 		rc = index_for_filter(f, &idx, c->key, &c->key_len);
 		c->mode = SCAN_INDEX_KEY;
@@ -360,6 +401,10 @@ static int step(struct lq_store_cursor *c, MDB_val *k, MDB_val *v)
 	if (c->mode == SCAN_TIME &&
 	    (k->mv_size != c->end_key_len || memcmp(k->mv_data, c->end_key, c->end_key_len) > 0))
 		return 0;
+	/* a key of the family is longer than the family octet and the address */
+	if (c->mode == SCAN_RANGE &&
+	    (k->mv_size < c->end_key_len || memcmp(k->mv_data, c->end_key, c->end_key_len) > 0))
+		return 0;
 	return 1;
 }
 
@@ -369,7 +414,7 @@ static int load_candidate(struct lq_store_cursor *c, const MDB_val *k, const MDB
 {
 	int rc;
 
-	if (c->mode != SCAN_BINDINGS) {
+	if (c->mode != SCAN_BINDINGS && c->mode != SCAN_RANGE) {
 		/* index entries carry the binding key as their data */
 		rc = get_encoded(c->reader, v->mv_data, v->mv_size, out, &c->changed_at);
 		return rc == 0 ? LQ_STORE_ERR_CORRUPT : rc;

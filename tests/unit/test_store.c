@@ -646,6 +646,99 @@ static void test_lookup_and_containment(void **state)
 	check_consistency(s);
 }
 
+/* BY_RANGE: the bindings whose key address lies in [first, last], prefixes
+ * by their network address, each prefix length at an address, time
+ * qualifiers applied, nothing of the other family, the ends inclusive. */
+static uint64_t by_range(struct lq_store *s, uint8_t family, lq_ip6 first, lq_ip6 last)
+{
+	struct lq_store_filter f = { .family = family, .by = LQ_STORE_BY_RANGE,
+				     .range_first = first, .range_last = last };
+
+	return result_mask(s, &f);
+}
+
+static lq_ip6 mapped4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	lq_ip6 x;
+
+	memset(&x, 0, sizeof(x));
+	x.b[10] = 0xff;
+	x.b[11] = 0xff;
+	x.b[12] = a;
+	x.b[13] = b;
+	x.b[14] = c;
+	x.b[15] = d;
+	return x;
+}
+
+static void test_range_cursor(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	lq_ip6 lo = ip6(0x2001, 0xdb8, 1, 0, 0), hi = ip6(0x2001, 0xdb8, 1, 0xffff, 0);
+	struct lq_binding b[] = {
+		v6(1, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 1, 0, 0x100), 128, "d1"),
+		v6(2, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 1, 0, 0x101), 128, "d2"),
+		v6(3, LQ_LEASE_PD, ip6(0x2001, 0xdb8, 1, 0x100, 0), 56, "d3"),
+		v6(4, LQ_LEASE_PD, ip6(0x2001, 0xdb8, 1, 0x100, 0), 64, "d4"),
+		v6(5, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 2, 0, 0x100), 128, "d5"),
+		v6(6, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 0, 0xffff, 0x100), 128, "d6"),
+		v6(7, LQ_LEASE_NA, lo, 128, "d7"),                  /* the first address */
+		v4(8, "m8", NULL, NULL),                            /* 10.0.0.8 */
+		v4(9, "m9", NULL, NULL),                            /* 10.0.0.9 */
+	};
+	for (size_t i = 8; i < 16; i++)
+		hi.b[i] = 0xff;                                     /* 2001:db8:1:ffff:ffff:... */
+
+	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
+		upsert(s, &b[i], 100 * (int64_t)(i + 1));
+	/* 2001:db8:1::/48 */
+	assert_int_equal(by_range(s, 6, lo, hi), BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(7));
+	/* both ends inclusive */
+	assert_int_equal(by_range(s, 6, b[0].key.addr, b[1].key.addr), BIT(1) | BIT(2));
+	assert_int_equal(by_range(s, 6, b[1].key.addr, b[1].key.addr), BIT(2));
+	/* both prefix lengths at one network address */
+	assert_int_equal(by_range(s, 6, b[2].key.addr, b[2].key.addr), BIT(3) | BIT(4));
+	/* a range in no binding, a reversed range */
+	assert_int_equal(by_range(s, 6, ip6(0x2001, 0xdb8, 3, 0, 0), ip6(0x2001, 0xdb8, 9, 0, 0)), 0);
+	assert_int_equal(by_range(s, 6, hi, lo), 0);
+	/* everything: nothing of family 4 */
+	{
+		lq_ip6 all1;
+
+		memset(&all1, 0xff, sizeof(all1));
+		assert_int_equal(by_range(s, 6, ip6(0, 0, 0, 0, 0), all1),
+				 BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7));
+	}
+	/* family 4, in the ::ffff:a.b.c.d form; nothing of family 6 */
+	assert_int_equal(by_range(s, 4, mapped4(10, 0, 0, 0), mapped4(10, 0, 0, 255)), BIT(8) | BIT(9));
+	assert_int_equal(by_range(s, 4, mapped4(10, 0, 0, 9), mapped4(10, 0, 0, 9)), BIT(9));
+	assert_int_equal(by_range(s, 4, mapped4(10, 0, 0, 10), mapped4(255, 0, 0, 0)), 0);
+	/* time qualifiers apply (b[i] changed at 100 * (i + 1)) */
+	{
+		struct lq_store_filter flt = { .family = 6, .by = LQ_STORE_BY_RANGE,
+					       .range_first = lo, .range_last = hi,
+					       .has_start_time = true, .start_time = 200,
+					       .has_end_time = true, .end_time = 400 };
+
+		assert_int_equal(result_mask(s, &flt), BIT(2) | BIT(3) | BIT(4));
+	}
+	/* a family-4 range not in the mapped form */
+	{
+		struct lq_store_reader *r;
+		struct lq_store_cursor *c;
+		struct lq_store_filter bad = { .family = 4, .by = LQ_STORE_BY_RANGE,
+					       .range_first = lo, .range_last = hi };
+
+		assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+		assert_int_equal(lq_store_cursor_open(r, &bad, &c), LQ_STORE_ERR_INVALID);
+		lq_store_read_end(r);
+	}
+	/* a deleted binding leaves the range */
+	delete(s, &b[1].key, 1000);
+	assert_int_equal(by_range(s, 6, b[0].key.addr, b[1].key.addr), BIT(1));
+}
+
 static void test_snapshot_isolation(void **state)
 {
 	struct fixture *f = *state;
@@ -1487,6 +1580,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_htype_and_vpn_qualifiers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_time_qualifiers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_and_containment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_range_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_isolation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_pruning, setup, teardown),

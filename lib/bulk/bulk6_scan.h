@@ -1,0 +1,99 @@
+/* bulk6_scan.h - which bindings a DHCPv6 bulk leasequery (RFC 5460) answers
+ * and how they are grouped into OPTION_CLIENT_DATA options: the candidate
+ * passes over the store snapshot, the rules a binding must meet, and the
+ * groups of one client on one link, each sent when the scan reaches the
+ * group's binding with the smallest key. bulk6.c writes the messages;
+ * bulk6_scan.c finds what goes in them. Not a public interface.
+ *
+ * Why groups are found this way: a requestor wants a client's addresses
+ * and prefixes on a link in one OPTION_CLIENT_DATA, but remembering which
+ * clients were sent would cost memory per client (a million clients, ten
+ * queries at once). Instead every binding the scan meets looks its client
+ * up by DUID (the client-id index) and keeps the client's bindings that
+ * match the query on its link: the binding with the smallest key sends
+ * them all, every other one is skipped. Each binding is sent once without
+ * any memory of the past, whatever order the scan meets them in; a client
+ * with one binding (the common case) costs one index lookup. */
+#ifndef LQ_BULK6_SCAN_H
+#define LQ_BULK6_SCAN_H
+
+#include "lq/dhcp6.h"
+#include "lq/store.h"
+#include "../query/answer6_internal.h"
+
+/* One pass of the scan: a store cursor, and the rule that tells whether a
+ * binding is among what it yields (so that a later pass skips it). */
+enum lq6_pass_kind {
+	LQ6_PASS_ALL,           /* every IPv6 binding */
+	LQ6_PASS_LINK,          /* link_address == the query's link-address */
+	LQ6_PASS_PREFIX,        /* key inside the subnet's prefix */
+	LQ6_PASS_PD,            /* key inside one of the subnet's pd-pools */
+	LQ6_PASS_SUBNET,        /* subnet_id == the subnet's id */
+	LQ6_PASS_CLIENT_ID,     /* client_id == value */
+	LQ6_PASS_RELAY_ID,      /* relay_id == value */
+	LQ6_PASS_REMOTE_ID,     /* remote_id == value */
+	LQ6_PASS_SINGLE,        /* the one binding in single (QUERY_BY_ADDRESS
+				 * of a binding without a DUID) */
+	LQ6_PASS_REST,          /* every binding, for LINK and SUBNET at once:
+				 * link_address == the link-address, or
+				 * subnet_id == the subnet's id */
+};
+
+struct lq6_scan_pass {
+	uint8_t kind;           /* enum lq6_pass_kind */
+	size_t pd;              /* PD: the index of the pd-pool */
+	struct lq_store_filter filter;
+};
+
+#define LQ6_SCAN_MAX_PASSES 3   /* plus one per pd-pool */
+
+struct lq6_scan {
+	const struct lq_config *config;
+	struct lq_store_reader *reader;
+	int64_t now;            /* what is active is decided at this time (the
+				 * query's arrival), whenever the scan runs */
+	bool include_inactive;  /* time qualifiers: not only active leases */
+	bool has_start, has_end;
+	int64_t start, end;     /* Unix seconds, inclusive */
+	bool has_link;          /* only bindings on link */
+	struct lq6_link link;
+	lq_ip6 link_address;    /* LINK pass */
+	const struct lq_config_subnet6 *subnet;  /* PREFIX, PD, SUBNET passes */
+	uint8_t value[LQ_BINDING_MAX_SMALL];     /* CLIENT_ID, RELAY_ID, REMOTE_ID */
+	size_t value_len;
+	struct lq_binding single;
+	int64_t single_changed;
+
+	struct lq6_scan_pass *passes;
+	size_t n_passes, pass;
+	struct lq_store_cursor *cursor;          /* of passes[pass] */
+	size_t rest_at;         /* LINK_ADDRESS in a subnet: the first index pass
+				 * after the key ranges (0: none) */
+	uint64_t in_ranges;     /* candidates the key ranges yielded */
+	uint64_t bindings6;     /* IPv6 bindings in the snapshot */
+
+	/* the group found last: one client on one link, in key order; views
+	 * into the reader's snapshot */
+	struct lq_binding *group;
+	size_t group_n, group_cap;
+	uint64_t candidates;    /* bindings the passes yielded (statistics) */
+};
+
+/* What the query asks for: set up s (zeroed by the caller, with config,
+ * reader, now, include_inactive and the time qualifiers filled in) for
+ * query. Returns 0 with *status 0, or 0 with the status the query is
+ * answered with (and its text), or a negative lq_store_err. The values the
+ * query names (DUID, relay-id, remote-id) are already checked: not empty,
+ * at most LQ_BINDING_MAX_SMALL octets. */
+int lq6_scan_setup(struct lq6_scan *s, const struct lq6_query *query, uint16_t *status,
+		   const char **message);
+
+/* Find the next group: 1 with s->group[0..group_n), 0 when there is none
+ * left, or a negative lq_store_err. */
+int lq6_scan_next_group(struct lq6_scan *s);
+
+/* Close the cursor and free what the scan holds (s stays reusable for
+ * nothing but lq6_scan_free again). */
+void lq6_scan_free(struct lq6_scan *s);
+
+#endif
