@@ -142,6 +142,9 @@ if [ -x build/lqd ]; then
 	e2e lqd-sources python3 tests/e2e/lqd_sources.py build
 	# scapy is Debian's (python3-scapy): run Debian's python3
 	e2e lqd-udp /usr/bin/python3 tests/e2e/lqd_udp.py build
+	e2e lqd-bulk /usr/bin/python3 tests/e2e/lqd_bulk.py build
+	# the bulk benchmark script, small: it must run and count exactly
+	e2e bulk-bench-smoke sh bench/bulk_bench.sh -n 20000 -r 1 -w "$(mktemp -d)"
 	if [ "$(id -u)" = 0 ]; then
 		e2e kea-follow bash tests/e2e/kea_follow.sh build
 		e2e dhcpd-follow bash tests/e2e/dhcpd_follow.sh build

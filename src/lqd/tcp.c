@@ -19,7 +19,8 @@
  *
  * Timers (bulk.data-timeout, BULK_LQ_DATA_TIMEOUT): a requestor that reads
  * nothing while replies wait, or sends nothing (half a query, or no new
- * query after its last DONE) for that long is disconnected.
+ * query after its last DONE has left: lqd's buffer and the kernel's send
+ * queue both drained) for that long is disconnected.
  *
  * Closing: gracefully (what is queued is sent, then FIN, and lqd reads until
  * the requestor closes too, for at most TCP_LINGER_S) after a protocol
@@ -34,11 +35,14 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,6 +81,8 @@ struct tcp_conn {
 	unsigned next_turn;             /* round robin among the running queries */
 	bool closing;                   /* send what is queued, then close gracefully */
 	bool lingering;                 /* FIN sent: discard input until the requestor's FIN */
+	bool timeouts_set, idle_timer_armed;
+	int last_unsent;                /* idle timer: octets the kernel still had to send */
 };
 
 struct tcp_listener {
@@ -104,7 +110,7 @@ struct lqd_tcp {
 		protocol_errors, messages, bindings;
 };
 
-static int conn_service(struct tcp_conn *c);
+static void conn_service(struct tcp_conn *c);
 
 static double seconds_since(const struct timespec *t0)
 {
@@ -179,13 +185,22 @@ static void conn_linger(struct tcp_conn *c)
 	bufferevent_enable(c->bev, EV_READ);
 }
 
-/* The read timeout applies only while no query runs: a requestor waiting
- * for a long answer sends nothing, rightly. */
+/* The read timeout applies only while no query runs and every reply has
+ * left: a requestor waiting for, or still reading, a long answer sends
+ * nothing, rightly (RFC 6926 8.5: the idle timer starts once the
+ * DHCPLEASEQUERYDONE is sent, not queued). Changes only when it must:
+ * setting it restarts the timer. */
 static void conn_set_timeouts(struct tcp_conn *c)
 {
 	const struct timeval *tv = &c->tcp->data_timeout;
+	bool idle = c->n_queries == 0 && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0;
 
-	bufferevent_set_timeouts(c->bev, c->n_queries == 0 ? tv : NULL, tv);
+	if (c->idle_timer_armed == idle && c->timeouts_set)
+		return;
+	c->idle_timer_armed = idle;
+	c->timeouts_set = true;
+	c->last_unsent = INT_MAX;
+	bufferevent_set_timeouts(c->bev, idle ? tv : NULL, tv);
 }
 
 static void query_finished(struct tcp_conn *c, unsigned i)
@@ -206,8 +221,6 @@ static void query_finished(struct tcp_conn *c, unsigned i)
 		c->queries[i] = c->queries[c->n_queries];
 		memset(&c->queries[c->n_queries], 0, sizeof(c->queries[0]));
 	}
-	if (c->n_queries == 0)
-		conn_set_timeouts(c);
 }
 
 static void queue_message(struct tcp_conn *c, size_t len)
@@ -328,8 +341,7 @@ static void start_query(struct tcp_conn *c, const uint8_t *msg, size_t len)
 	struct tcp_query *tq = &c->queries[c->n_queries++];
 	*tq = (struct tcp_query){.q = q, .reader = reader, .xid = opened.xid, .kind = opened.kind};
 	clock_gettime(CLOCK_MONOTONIC, &tq->started);
-	if (c->n_queries == 1)
-		conn_set_timeouts(c);
+	conn_set_timeouts(c);
 }
 
 /* Take whole queries from the input while the connection may run more.
@@ -362,14 +374,14 @@ static unsigned take_queries(struct tcp_conn *c)
 	return taken;
 }
 
-/* Read queries, produce replies and decide what to wait for next.
- * Returns -1 when the connection is gone (freed). */
-static int conn_service(struct tcp_conn *c)
+/* Read queries, produce replies and decide what to wait for next. Never
+ * frees the connection (only the event callbacks do). */
+static void conn_service(struct tcp_conn *c)
 {
 	unsigned max = c->tcp->d->config.bulk.max_queries_per_connection;
 
 	if (c->lingering)
-		return 0;
+		return;
 	for (;;) {
 		unsigned running = c->n_queries;
 		take_queries(c);
@@ -383,14 +395,14 @@ static int conn_service(struct tcp_conn *c)
 		bufferevent_disable(c->bev, EV_READ);
 		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
 			conn_linger(c);
-		return 0;
+		return;
 	}
 	/* read no more queries than we will run (RFC 6926 8.2) */
 	if (c->n_queries >= max)
 		bufferevent_disable(c->bev, EV_READ);
 	else
 		bufferevent_enable(c->bev, EV_READ);
-	return 0;
+	conn_set_timeouts(c);
 }
 
 static void on_read(struct bufferevent *bev, void *ctx)
@@ -402,7 +414,7 @@ static void on_read(struct bufferevent *bev, void *ctx)
 		evbuffer_drain(in, evbuffer_get_length(in));
 		return;
 	}
-	(void)conn_service(c);
+	conn_service(c);
 }
 
 static void on_write(struct bufferevent *bev, void *ctx)
@@ -410,7 +422,21 @@ static void on_write(struct bufferevent *bev, void *ctx)
 	struct tcp_conn *c = ctx;
 
 	(void)bev;
-	(void)conn_service(c);
+	conn_service(c);
+}
+
+/* The idle timer expired, but are replies still leaving? The last DONE may
+ * sit in the kernel's send queue while a slow requestor reads it: the
+ * connection is idle only once that queue stops shrinking. */
+static bool replies_still_leaving(struct tcp_conn *c)
+{
+	int unsent = 0;
+
+	if (ioctl(bufferevent_getfd(c->bev), SIOCOUTQ, &unsent) < 0 || unsent <= 0 || unsent >= c->last_unsent)
+		return false;
+	c->last_unsent = unsent;
+	bufferevent_enable(c->bev, EV_READ);   /* the timeout disabled it; this restarts the timer */
+	return true;
 }
 
 static void on_event(struct bufferevent *bev, short what, void *ctx)
@@ -419,6 +445,9 @@ static void on_event(struct bufferevent *bev, short what, void *ctx)
 	struct lqd_tcp *tcp = c->tcp;
 
 	(void)bev;
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) && !c->lingering &&
+	    replies_still_leaving(c))
+		return;
 	if (c->lingering) {
 		conn_free(c);
 		return;
@@ -571,7 +600,7 @@ static void on_wake(evutil_socket_t fd, short what, void *ctx)
 		for (unsigned i = c->n_queries; i-- > 0;)
 			query_terminate(c, i, "the server is shutting down");
 		conn_close_gracefully(c);
-		(void)conn_service(c);
+		conn_service(c);
 	}
 	tcp->grace_ev = evtimer_new(tcp->base, on_grace_over, tcp);
 	if (tcp->grace_ev == NULL || evtimer_add(tcp->grace_ev, &grace) < 0)
