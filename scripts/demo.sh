@@ -5,7 +5,8 @@
 # framed TCP stream of bulk messages is split into its messages. Then lqd
 # loads the bundled Kea lease files into its store, follows a line appended
 # to one, and takes a binding pushed through its control socket; lq asks
-# lqd single leasequeries of both families over UDP.
+# lqd single leasequeries of both families over UDP and bulk leasequeries
+# of both families over TCP.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -44,12 +45,12 @@ cat >"$tmp/lqd.conf" <<CONF
 {
   // the demo's lqd: two Kea lease files and a control socket
   "server-id": "127.0.0.1",
-  "listen": [ { "address": "127.0.0.1", "udp-port": 10067, "tcp-port": false },
-              { "address": "::1", "udp-port": 10547, "tcp-port": false } ],
+  "listen": [ { "address": "127.0.0.1", "udp-port": 10067, "tcp-port": 10067 },
+              { "address": "::1", "udp-port": 10547, "tcp-port": 10547 } ],
   "store": { "path": "$tmp/store" },
   "sources": [ { "type": "kea-csv", "path": "$tmp/leases4.csv" },
                { "type": "kea-csv", "path": "$tmp/leases6.csv" } ],
-  "subnets4": [ { "subnet": "10.0.0.0/16" } ],
+  "subnets4": [ { "subnet": "10.0.0.0/16", "pools": [ "10.0.1.0 - 10.0.1.31", "10.0.200.1 - 10.0.200.2" ] } ],
   "subnets6": [ { "subnet": "2001:db8:1::/64" } ],
   "control-socket": "$tmp/lqd.sock"
 }
@@ -91,6 +92,27 @@ show query -6 -s '[::1]:10547' --client-id "$duid" --link 2001:db8:1::
 show query -6 -s '[::1]:10547' --address 2001:db9::1
 echo "# nobody answers on this port: exit 3"
 show query -4 -s 127.0.0.1:10099 --ip "$first" --timeout 2
+
+echo
+echo "### 7. Bulk leasequeries over TCP: lq asks lqd (RFC 6926, RFC 5460)"
+echo "# every configured address, each exactly once: leased ones ACTIVE, the others UNASSIGNED"
+echo "\$ lq bulk -4 -s 127.0.0.1:10067 --json"
+"$BUILD"/lq bulk -4 -s 127.0.0.1:10067 --json >"$tmp/all4.json" || echo "(exit $?)"
+head -2 "$tmp/all4.json"
+echo "... ($(grep -c '"state": *"active"' "$tmp/all4.json") active, $(grep -c '"state": *"available"' "$tmp/all4.json") available)"
+tail -1 "$tmp/all4.json"
+echo
+show bulk -4 -s 127.0.0.1:10067 --mac "$mac"
+echo "# two queries on one connection, their replies told apart by xid"
+echo "\$ lq bulk -4 -s 127.0.0.1:10067 --mac $mac --client-id 01:02:03 --json"
+"$BUILD"/lq bulk -4 -s 127.0.0.1:10067 --mac "$mac" --client-id 01:02:03 --json | tail -1
+echo
+echo "# DHCPv6: every client relayed from link 2001:db8:1::2, one OPTION_CLIENT_DATA each"
+echo "\$ lq bulk -6 -s [::1]:10547 --link 2001:db8:1::2 | head -24"
+"$BUILD"/lq bulk -6 -s '[::1]:10547' --link 2001:db8:1::2 | head -24
+echo "..."
+echo "\$ lq bulk -6 -s [::1]:10547 --link :: --start-time now-60 --json | tail -1"
+"$BUILD"/lq bulk -6 -s '[::1]:10547' --link :: --start-time now-60 --json | tail -1
 kill $lqd_pid
 wait $lqd_pid 2>/dev/null || true
 
