@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 	}
 	int family = strcmp(argv[1], "-6") == 0 ? 6 : 4;
 	if (argc == 6)
-		expected = atoll(argv[5]);
+		expected = strtoll(argv[5], NULL, 10);
 	size_t qlen = family == 4 ? build_query4(query, sizeof(query)) : build_query6(query, sizeof(query));
 	size_t flen = 0;
 	int fd = connect_to(argv[2], argv[3]);

@@ -53,9 +53,9 @@
 #include "lq/framing.h"
 #include "lqd.h"
 
-#define TCP_OUT_HIGH (256 * 1024)  /* stop producing replies above this much unsent */
-#define TCP_OUT_LOW (64 * 1024)    /* ... until the requestor has read down to this */
-#define TCP_IN_MAX (2 + LQ_FRAME_MAX) /* read no further ahead than one whole query */
+#define TCP_OUT_HIGH ((size_t)256 * 1024) /* stop producing replies above this much unsent */
+#define TCP_OUT_LOW ((size_t)64 * 1024)   /* ... until the requestor has read down to this */
+#define TCP_IN_MAX ((size_t)2 + LQ_FRAME_MAX) /* read no further ahead than one whole query */
 #define TCP_LINGER_S 5             /* after our FIN, wait this long for the requestor's */
 #define TCP_STOP_GRACE_MS 2000     /* shutdown: time for the QueryTerminated messages */
 #define TCP_BACKLOG 64
@@ -296,7 +296,7 @@ static void start_query(struct tcp_conn *c, const uint8_t *msg, size_t len)
 	struct lq_query_env env = {.config = &tcp->d->config, .now = (int64_t)time(NULL)};
 	struct lq_store_reader *reader = NULL;
 	struct lq_bulk_query *q = NULL;
-	struct lq_bulk_opened opened;
+	struct lq_bulk_opened opened = {0};
 	int rc = lq_store_read_begin(tcp->d->store, &reader);
 
 	if (rc == 0)
@@ -566,21 +566,30 @@ static void on_accept_error(struct evconnlistener *lev, void *ctx)
 
 /* ---- shutdown ---- */
 
+static void free_all_conns(struct lqd_tcp *tcp)
+{
+	struct tcp_conn *next;
+
+	for (struct tcp_conn *c = tcp->conns; c != NULL; c = next) {
+		next = c->next;
+		conn_free(c);
+	}
+}
+
 static void on_grace_over(evutil_socket_t fd, short what, void *ctx)
 {
 	struct lqd_tcp *tcp = ctx;
 
 	(void)fd;
 	(void)what;
-	while (tcp->conns != NULL)
-		conn_free(tcp->conns);
+	free_all_conns(tcp);
 	event_base_loopbreak(tcp->base);
 }
 
 static void on_wake(evutil_socket_t fd, short what, void *ctx)
 {
 	struct lqd_tcp *tcp = ctx;
-	struct timeval grace = {TCP_STOP_GRACE_MS / 1000, (TCP_STOP_GRACE_MS % 1000) * 1000};
+	struct timeval grace = {TCP_STOP_GRACE_MS / 1000, (long)(TCP_STOP_GRACE_MS % 1000) * 1000};
 	char byte;
 
 	(void)what;
@@ -714,8 +723,7 @@ void lqd_tcp_stop(struct lqd_tcp *tcp)
 			lqd_log(LQD_LOG_WARNING, "tcp: cannot wake the TCP thread: %s", strerror(errno));
 		pthread_join(tcp->thread, NULL);
 	}
-	while (tcp->conns != NULL)
-		conn_free(tcp->conns);
+	free_all_conns(tcp);
 	for (size_t i = 0; i < tcp->n_listeners; i++)
 		if (tcp->listeners[i].lev != NULL)
 			evconnlistener_free(tcp->listeners[i].lev);
