@@ -61,7 +61,10 @@ int lq4_reply_write(const struct lq_query_env *env, const struct lq4_msg *q,
 
 /* What one reply of a bulk query needs besides the answer (struct
  * lq4_found: reply_type LQ4_LEASEACTIVE or LQ4_LEASEUNASSIGNED with addr and,
- * when has_binding, the binding; or LQ4_LEASEQUERYDONE). */
+ * when has_binding, the binding; or LQ4_LEASEQUERYDONE). Active leasequery
+ * (RFC 7724, lib/active/active4.c) writes its messages with the same
+ * function, and also LQ4_LEASEQUERYSTATUS: status-code when not Success,
+ * then base-time, no binding. */
 struct lq4_bulk_reply {
 	/* from the query: the same in every reply */
 	uint32_t xid;
@@ -72,8 +75,10 @@ struct lq4_bulk_reply {
 	/* this reply */
 	bool server_id;           /* option 54: the first reply of the query only */
 	uint8_t state;            /* dhcp-state (156) of ACTIVE / UNASSIGNED */
-	uint8_t status;           /* DONE: status-code (151); 0 Success: none */
-	const char *status_text;  /* DONE: its text (NUL-terminated, may be NULL) */
+	uint8_t status;           /* DONE, STATUS: status-code (151); 0 Success: none */
+	const char *status_text;  /* DONE, STATUS: its text (NUL-terminated, may be NULL) */
+	bool done_base_time;      /* active leasequery (RFC 7724): DHCPLEASEQUERYDONE
+				   * carries base-time (152) too */
 };
 
 /* Write one reply of a bulk query into out (at most

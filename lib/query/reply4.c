@@ -61,7 +61,12 @@
  * request list the defaults above plus 152, 153, 156 and 157. The limit is
  * the caller's buffer (a TCP frame, up to 65535 octets), not a datagram.
  * The sensitive list applies as above (221 included: an operator who lists
- * it wants VPN names kept in; 151 is the protocol's own). */
+ * it wants VPN names kept in; 151 is the protocol's own).
+ *
+ * Active leasequery (RFC 7724) writes the same data messages, plus
+ * DHCPLEASEQUERYSTATUS (151 when not Success, then 152 base-time) and, when
+ * done_base_time is set, base-time in DHCPLEASEQUERYDONE; bulk queries set
+ * neither and get the octets above. */
 #include <string.h>
 
 #include "answer4_internal.h"
@@ -294,9 +299,13 @@ static void plan_bulk(struct plan *p, const struct ctx *c, const struct lq4_foun
 {
 	const struct lq_binding *b = &f->binding;
 
-	if (f->reply_type == LQ4_LEASEQUERYDONE) {
+	if (f->reply_type == LQ4_LEASEQUERYDONE || f->reply_type == LQ4_LEASEQUERYSTATUS) {
 		if (r->status != LQ4_STATUS_SUCCESS)
 			plan_status(p, r->status, r->status_text);
+		if (f->reply_type == LQ4_LEASEQUERYSTATUS || r->done_base_time) {
+			put_u32(p->base_time, lq_time_to_v4(c->now));
+			plan_add(p, c, LQ4_OPT_BASE_TIME, p->base_time, 4);
+		}
 		return;
 	}
 	if (f->has_binding && f->reply_type == LQ4_LEASEACTIVE) {

@@ -1,0 +1,77 @@
+/* active_internal.h - what the dispatcher (active.c) and the two family
+ * engines of active leasequery share: active4.c (RFC 7724) and active6.c
+ * (RFC 7653), and the live feed both read the store's change history with.
+ * Not a public interface. */
+#ifndef LQ_ACTIVE_INTERNAL_H
+#define LQ_ACTIVE_INTERNAL_H
+
+#include "lq/active.h"
+
+struct lq_active4;
+struct lq_active6;
+
+/* Same contracts as the public functions of active.h; progress is the
+ * query's counters, kept by the dispatcher. */
+int lq_active4_open(const struct lq_query_env *env, struct lq_store_reader *reader,
+		    const uint8_t *msg, size_t len, const struct lq_query_peer *peer,
+		    struct lq_active4 **out, struct lq_bulk_opened *opened);
+int lq_active4_next(struct lq_active4 *q, struct lq_store_reader *reader, int64_t now,
+		    uint8_t *out, size_t cap, size_t *len, struct lq_bulk_progress *progress);
+int lq_active4_keepalive(struct lq_active4 *q, int64_t now, uint8_t *out, size_t cap,
+			 size_t *len, struct lq_bulk_progress *progress);
+int lq_active4_terminate(struct lq_active4 *q, int64_t now, const char *text, uint8_t *out,
+			 size_t cap, size_t *len, struct lq_bulk_progress *progress);
+bool lq_active4_catching_up(const struct lq_active4 *q);
+void lq_active4_close(struct lq_active4 *q);
+
+int lq_active6_open(const struct lq_query_env *env, struct lq_store_reader *reader,
+		    const uint8_t *msg, size_t len, const struct lq_query_peer *peer,
+		    struct lq_active6 **out, struct lq_bulk_opened *opened);
+int lq_active6_next(struct lq_active6 *q, struct lq_store_reader *reader, int64_t now,
+		    uint8_t *out, size_t cap, size_t *len, struct lq_bulk_progress *progress);
+int lq_active6_keepalive(struct lq_active6 *q, int64_t now, uint8_t *out, size_t cap,
+			 size_t *len, struct lq_bulk_progress *progress);
+int lq_active6_terminate(struct lq_active6 *q, int64_t now, const char *text, uint8_t *out,
+			 size_t cap, size_t *len, struct lq_bulk_progress *progress);
+bool lq_active6_catching_up(const struct lq_active6 *q);
+void lq_active6_close(struct lq_active6 *q);
+
+/* ---- the live feed (active.c) ----
+ * The history entries of one family after position, read from the snapshot
+ * of one lq_active_next call: begin, next until it stops, end. No cursor
+ * outlives the call, so the transport may renew the reader between calls. */
+struct lq_active_feed {
+	uint8_t family;
+	uint64_t position;      /* the last history seq handled */
+	struct lq_store_history_cursor *cursor;  /* during one call */
+	unsigned budget;        /* entries this call may still read */
+};
+
+/* Is the history of the snapshot complete from time start on: were no
+ * changes at or after start lost, either pruned or made before the
+ * history began? (RFC 7724 / RFC 7653 8.4.1: DataMissing otherwise.) */
+int lq_active_history_covers(struct lq_store_reader *reader, int64_t start, bool *covers,
+			     uint64_t *newest_seq);
+
+/* Start a call's read of reader's history. *missing: entries after
+ * position were pruned (the query fell behind): position has moved to just
+ * before the oldest entry kept, and the caller reports DataMissing. */
+int lq_active_feed_begin(struct lq_active_feed *f, struct lq_store_reader *reader, bool *missing);
+/* The next entry of the family: 1 (*e, position = e->seq), 0 none left in
+ * the snapshot, LQ_ACTIVE_AGAIN when the call's budget is spent, < 0 a store
+ * error. */
+int lq_active_feed_next(struct lq_active_feed *f, struct lq_store_history_entry *e);
+void lq_active_feed_end(struct lq_active_feed *f);
+
+/* ---- catch-up: what was deleted (active.c) ----
+ * The keys of the family whose binding was deleted at or after start and
+ * is absent from reader's snapshot, for the catch-up's "gone" part.
+ * next: 1 (*key), 0 at the end, LQ_ACTIVE_AGAIN when the call's budget of
+ * history entries is spent, < 0 a store error. */
+struct lq_active_gone;
+int lq_active_gone_open(struct lq_store_reader *reader, uint8_t family, int64_t start,
+			struct lq_active_gone **out);
+int lq_active_gone_next(struct lq_active_gone *g, struct lq_binding_key *key);
+void lq_active_gone_close(struct lq_active_gone *g);
+
+#endif
