@@ -57,9 +57,12 @@
  *                    no more, RFC 6926 8.2), and BULK_LQ_DATA_TIMEOUT in
  *                    seconds (a blocked read or write, or an idle connection
  *                    after its last DONE).
- *   active           {"max-connections": 10, "idle-timeout": 60,
- *                    "send-timeout": 120} (ACTIVE_LQ_IDLE_TIMEOUT,
- *                    ACTIVE_LQ_SEND_TIMEOUT: RFC 7724 and RFC 7653).
+ *   active           {"max-connections": 10, "max-connections-per-requestor": 4,
+ *                    "idle-timeout": 60, "send-timeout": 120}: active queries
+ *                    at once, of them from one requestor address,
+ *                    ACTIVE_LQ_IDLE_TIMEOUT and ACTIVE_LQ_SEND_TIMEOUT (RFC 7724,
+ *                    RFC 7653) in seconds. Active connections count toward
+ *                    bulk.max-connections too.
  *   sensitive-options {"dhcp4": [82, ...], "dhcp6": [...]}: option codes never
  *                    returned in an answer. Absent: none.
  *   user             "lqd": started as root, lqd opens its ports, store and
@@ -85,6 +88,7 @@
 #define LQ_CONFIG_DEFAULT_BULK_MAX_PER_REQUESTOR 4
 #define LQ_CONFIG_DEFAULT_BULK_MAX_QUERIES 4
 #define LQ_CONFIG_DEFAULT_ACTIVE_MAX_CONNECTIONS 10
+#define LQ_CONFIG_DEFAULT_ACTIVE_MAX_PER_REQUESTOR 4
 #define LQ_CONFIG_DEFAULT_ACTIVE_IDLE_TIMEOUT 60        /* ACTIVE_LQ_IDLE_TIMEOUT, s */
 #define LQ_CONFIG_DEFAULT_ACTIVE_SEND_TIMEOUT 120       /* ACTIVE_LQ_SEND_TIMEOUT, s */
 #define LQ_CONFIG_DEFAULT_KEA_LEASES4 "/var/lib/kea/kea-leases4.csv"
@@ -236,6 +240,7 @@ struct lq_config {
 
 	struct {
 		unsigned max_connections;
+		unsigned max_connections_per_requestor;
 		unsigned idle_timeout;  /* seconds */
 		unsigned send_timeout;  /* seconds */
 	} active;

@@ -1836,7 +1836,8 @@ static int read_knob(struct cfg_ctx *ctx, const json_t *obj, const char *key,
 
 static const char *const bulk_keys[] = {"max-connections", "max-connections-per-requestor",
 					 "max-queries-per-connection", "data-timeout", NULL};
-static const char *const active_keys[] = {"max-connections", "idle-timeout", "send-timeout", NULL};
+static const char *const active_keys[] = {"max-connections", "max-connections-per-requestor",
+					   "idle-timeout", "send-timeout", NULL};
 
 static int read_bulk(struct cfg_ctx *ctx, const json_t *root, struct lq_config *cfg)
 {
@@ -1870,6 +1871,8 @@ static int read_active(struct cfg_ctx *ctx, const json_t *root, struct lq_config
 	mark = cfg_enter_key(ctx, "active");
 	if (cfg_check_keys(ctx, obj, active_keys) < 0 ||
 	    read_knob(ctx, obj, "max-connections", 1, 65535, &cfg->active.max_connections) < 0 ||
+	    read_knob(ctx, obj, "max-connections-per-requestor", 1, 65535,
+		      &cfg->active.max_connections_per_requestor) < 0 ||
 	    read_knob(ctx, obj, "idle-timeout", 1, MAX_TIMEOUT, &cfg->active.idle_timeout) < 0 ||
 	    read_knob(ctx, obj, "send-timeout", 1, MAX_TIMEOUT, &cfg->active.send_timeout) < 0)
 		return -1;
@@ -1985,6 +1988,7 @@ static void set_defaults(struct lq_config *cfg)
 	cfg->active.max_connections = LQ_CONFIG_DEFAULT_ACTIVE_MAX_CONNECTIONS;
 	cfg->active.idle_timeout = LQ_CONFIG_DEFAULT_ACTIVE_IDLE_TIMEOUT;
 	cfg->active.send_timeout = LQ_CONFIG_DEFAULT_ACTIVE_SEND_TIMEOUT;
+	cfg->active.max_connections_per_requestor = LQ_CONFIG_DEFAULT_ACTIVE_MAX_PER_REQUESTOR;
 }
 
 static int add_default_listen(struct cfg_ctx *ctx, struct lq_config *cfg, const char *address)

@@ -78,8 +78,11 @@ static int request_key(const json_t *req, struct lq_binding_key *key, char *err,
 static int store_one(struct lqd *d, const struct lq_binding_change *c)
 {
 	int rc = lq_store_apply(d->store, c, 1, (int64_t)time(NULL), NULL);
-	if (rc == 0)
+
+	if (rc == 0) {
 		d->control_changes++;
+		lqd_tcp_notify(d->tcp);
+	}
 	return rc;
 }
 
@@ -260,12 +263,14 @@ static json_t *cmd_status(struct lqd *d, bool statistics)
 			"refused", (json_int_t)us.refused, "send_errors", (json_int_t)us.send_errors));
 		struct lqd_tcp_stats ts;
 		lqd_tcp_stats(d->tcp, &ts);
-		json_object_set_new(reply, "tcp", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		json_object_set_new(reply, "tcp", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			"accepted", (json_int_t)ts.accepted, "rejected", (json_int_t)ts.rejected,
 			"open", (json_int_t)ts.open, "queries", (json_int_t)ts.queries,
 			"refused", (json_int_t)ts.refused, "terminated", (json_int_t)ts.terminated,
 			"timeouts", (json_int_t)ts.timeouts, "protocol_errors", (json_int_t)ts.protocol_errors,
-			"messages", (json_int_t)ts.messages, "bindings", (json_int_t)ts.bindings));
+			"messages", (json_int_t)ts.messages, "bindings", (json_int_t)ts.bindings,
+			"active_queries", (json_int_t)ts.active_queries, "active_dropped", (json_int_t)ts.active_dropped,
+			"tls_handshakes", (json_int_t)ts.tls_handshakes, "tls_failures", (json_int_t)ts.tls_failures));
 	}
 	return reply;
 }

@@ -71,13 +71,15 @@ struct lqd_udp *lqd_udp_start(struct lqd *d);
 void lqd_udp_stop(struct lqd_udp *udp);
 void lqd_udp_stats(const struct lqd_udp *udp, struct lqd_udp_stats *out);
 
-/* ---- tcp.c: bulk leasequeries over TCP (RFC 6926, RFC 5460) ---- */
+/* ---- tcp*.c: bulk and active leasequeries over TCP, TLS ---- */
 struct lqd_tcp_stats {
 	uint64_t accepted;              /* connections taken */
 	uint64_t rejected;              /* closed at once: limits, requestor not allowed */
 	uint64_t open;                  /* connections now */
 	uint64_t queries, refused, terminated, timeouts, protocol_errors;
 	uint64_t messages, bindings;    /* reply messages and bindings sent */
+	uint64_t active_queries, active_dropped; /* active queries started; dropped readers */
+	uint64_t tls_handshakes, tls_failures;
 };
 /* Open every TCP listen address (before privileges are dropped) and start
  * the TCP thread. */
@@ -86,6 +88,9 @@ struct lqd_tcp *lqd_tcp_start(struct lqd *d);
  * (a bounded time) for the messages to leave, then closes everything. */
 void lqd_tcp_stop(struct lqd_tcp *tcp);
 void lqd_tcp_stats(const struct lqd_tcp *tcp, struct lqd_tcp_stats *out);
+/* The store has new changes (any thread, after a commit): active queries
+ * send them. */
+void lqd_tcp_notify(struct lqd_tcp *tcp);
 
 /* ---- server_duid.c: the DHCPv6 server DUID when the config has none ---- */
 int lqd_server_duid_ensure(struct lqd *d);

@@ -121,6 +121,8 @@ static int flush_batch(struct lqd_source *s)
 	s->batches++;
 	lq_change_batch_clear(&s->batch);
 	s->pos_valid = false;
+	if (!s->in_load_txn)
+		lqd_tcp_notify(s->d->tcp);      /* active queries send what changed */
 	return 0;
 }
 
@@ -346,6 +348,7 @@ static int end_load_txn(struct lqd_source *s)
 			s->cfg->path, lq_store_strerror(rc));
 		return -1;
 	}
+	lqd_tcp_notify(s->d->tcp);
 	return 0;
 }
 
@@ -474,6 +477,8 @@ static void store_handed_over(struct lqd_source *s)
 		s->batches++;
 		lq_change_batch_clear(&work);
 
+		if (rc == 0 && !s->in_load_txn)
+			lqd_tcp_notify(s->d->tcp);
 		pthread_mutex_lock(&p->lock);
 		p->failed |= rc < 0;
 		pthread_cond_broadcast(&p->cond);

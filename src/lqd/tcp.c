@@ -47,70 +47,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lq/bulk.h"
 #include "lq/dhcp4.h"
 #include "lq/dhcp6.h"
 #include "lq/framing.h"
-#include "lqd.h"
+#include "tcp_internal.h"
 
-#define TCP_OUT_HIGH ((size_t)256 * 1024) /* stop producing replies above this much unsent */
-#define TCP_OUT_LOW ((size_t)64 * 1024)   /* ... until the requestor has read down to this */
-#define TCP_IN_MAX ((size_t)2 + LQ_FRAME_MAX) /* read no further ahead than one whole query */
-#define TCP_LINGER_S 5             /* after our FIN, wait this long for the requestor's */
-#define TCP_STOP_GRACE_MS 2000     /* shutdown: time for the QueryTerminated messages */
-#define TCP_BACKLOG 64
-#define LOG_REJECTS_PER_SECOND 10
-
-struct tcp_query {
-	struct lq_bulk_query *q;
-	struct lq_store_reader *reader;
-	uint32_t xid;
-	enum lq_query_kind kind;
-	struct timespec started;
-};
-
-struct tcp_conn {
-	struct lqd_tcp *tcp;
-	struct tcp_conn *prev, *next;
-	struct bufferevent *bev;
-	int family;                     /* the protocol: that of the listen address */
-	struct lq_query_peer peer;
-	char who[LQD_PEER_TEXT_MAX];
-	struct tcp_query *queries;      /* bulk.max-queries-per-connection slots */
-	unsigned n_queries;
-	unsigned next_turn;             /* round robin among the running queries */
-	bool closing;                   /* send what is queued, then close gracefully */
-	bool lingering;                 /* FIN sent: discard input until the requestor's FIN */
-	bool timeouts_set, idle_timer_armed;
-	int last_unsent;                /* idle timer: octets the kernel still had to send */
-};
-
-struct tcp_listener {
-	struct lqd_tcp *tcp;
-	const struct lq_config_listen *listen;
-	struct evconnlistener *lev;
-};
-
-struct lqd_tcp {
-	struct lqd *d;
-	struct event_base *base;
-	struct tcp_listener *listeners;
-	size_t n_listeners;
-	struct tcp_conn *conns;
-	int wake[2];                    /* the main thread asks for shutdown through it */
-	struct event *wake_ev, *grace_ev;
-	pthread_t thread;
-	bool started, stopping;
-	struct timeval data_timeout, linger;
-	time_t log_second;
-	unsigned log_count;
-	uint8_t scratch[2 + LQ_BULK_MSG_MAX];
-	/* statistics, read by the control socket */
-	_Atomic uint64_t accepted, rejected, open, queries, refused, terminated, timeouts,
-		protocol_errors, messages, bindings;
-};
-
-static void conn_service(struct tcp_conn *c);
 
 static double seconds_since(const struct timespec *t0)
 {
@@ -122,7 +63,7 @@ static double seconds_since(const struct timespec *t0)
 
 /* At most LOG_REJECTS_PER_SECOND warnings a second about refused
  * connections and queries: a flood must not flood the log too. */
-static bool reject_log_allowed(struct lqd_tcp *tcp)
+bool tcp_reject_log_allowed(struct lqd_tcp *tcp)
 {
 	time_t now = time(NULL);
 
@@ -145,12 +86,16 @@ static void query_free(struct tcp_query *tq)
 	memset(tq, 0, sizeof(*tq));
 }
 
-static void conn_free(struct tcp_conn *c)
+void tcp_conn_free(struct tcp_conn *c)
 {
 	struct lqd_tcp *tcp = c->tcp;
 
 	for (unsigned i = 0; i < c->n_queries; i++)
 		query_free(&c->queries[i]);
+	if (c->active != NULL)
+		tcp_active_free(c);
+	if (c->drain_ev != NULL)
+		event_free(c->drain_ev);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->prev != NULL)
@@ -166,9 +111,9 @@ static void conn_free(struct tcp_conn *c)
 		event_base_loopbreak(tcp->base);
 }
 
-/* Close gracefully: stop reading queries, send what is queued; conn_service
+/* Close gracefully: stop reading queries, send what is queued; tcp_conn_service
  * then sends FIN once the output is empty and lingers for the requestor's. */
-static void conn_close_gracefully(struct tcp_conn *c)
+void tcp_conn_close_gracefully(struct tcp_conn *c)
 {
 	c->closing = true;
 }
@@ -176,9 +121,39 @@ static void conn_close_gracefully(struct tcp_conn *c)
 /* Send FIN and wait (a bounded time) for the requestor to close, discarding
  * what it still sends: closing with unread input would reset the connection
  * and could destroy the last replies in flight. */
+#define DRAIN_TICK_MS 50
+
+/* TLS: the records of the last replies wait in the socket layer below the
+ * TLS layer; free the connection once they have left (or after
+ * TCP_LINGER_S). */
+static void on_drain_tick(evutil_socket_t fd, short what, void *ctx)
+{
+	struct tcp_conn *c = ctx;
+	struct bufferevent *under = bufferevent_get_underlying(c->bev);
+	struct timeval tick = {0, DRAIN_TICK_MS * 1000L};
+
+	(void)fd;
+	(void)what;
+	if (under == NULL || evbuffer_get_length(bufferevent_get_output(under)) == 0 ||
+	    ++c->drain_ticks > TCP_LINGER_S * 1000 / DRAIN_TICK_MS) {
+		tcp_conn_free(c);
+		return;
+	}
+	evtimer_add(c->drain_ev, &tick);
+}
+
 static void conn_linger(struct tcp_conn *c)
 {
 	c->lingering = true;
+	if (c->tls) {
+		struct timeval tick = {0, DRAIN_TICK_MS * 1000L};
+		/* never freed here: the caller still holds c */
+		c->drain_ev = evtimer_new(c->tcp->base, on_drain_tick, c);
+		if (c->drain_ev != NULL)
+			evtimer_add(c->drain_ev, &tick);
+		bufferevent_disable(c->bev, EV_READ);
+		return;
+	}
 	shutdown(bufferevent_getfd(c->bev), SHUT_WR);
 	bufferevent_set_timeouts(c->bev, &c->tcp->linger, NULL);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
@@ -190,11 +165,18 @@ static void conn_linger(struct tcp_conn *c)
  * nothing, rightly (RFC 6926 8.5: the idle timer starts once the
  * DHCPLEASEQUERYDONE is sent, not queued). Changes only when it must:
  * setting it restarts the timer. */
-static void conn_set_timeouts(struct tcp_conn *c)
+void tcp_conn_set_timeouts(struct tcp_conn *c)
 {
 	const struct timeval *tv = &c->tcp->data_timeout;
 	bool idle = c->n_queries == 0 && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0;
 
+	if (c->active != NULL) {
+		/* an active requestor sends nothing more; a blocked writer is
+		 * dropped after ACTIVE_LQ_SEND_TIMEOUT (RFC 7724 8.4) */
+		bufferevent_set_timeouts(c->bev, NULL, &c->tcp->send_timeout);
+		c->timeouts_set = false;
+		return;
+	}
 	if (c->idle_timer_armed == idle && c->timeouts_set)
 		return;
 	c->idle_timer_armed = idle;
@@ -223,7 +205,7 @@ static void query_finished(struct tcp_conn *c, unsigned i)
 	}
 }
 
-static void queue_message(struct tcp_conn *c, size_t len)
+void tcp_queue_message(struct tcp_conn *c, size_t len)
 {
 	uint8_t *frame = c->tcp->scratch;
 
@@ -239,7 +221,7 @@ static void query_terminate(struct tcp_conn *c, unsigned i, const char *why)
 
 	if (lq_bulk_terminate(c->queries[i].q, (int64_t)time(NULL), why, c->tcp->scratch + 2,
 			      LQ_BULK_MSG_MAX, &len) == 1)
-		queue_message(c, len);
+		tcp_queue_message(c, len);
 	atomic_fetch_add(&c->tcp->terminated, 1);
 	query_finished(c, i);
 }
@@ -251,13 +233,17 @@ static void conn_fill(struct tcp_conn *c)
 	struct evbuffer *out = bufferevent_get_output(c->bev);
 	int64_t now = (int64_t)time(NULL);
 
+	if (c->active != NULL) {
+		tcp_active_fill(c);
+		return;
+	}
 	while (c->n_queries > 0 && evbuffer_get_length(out) < TCP_OUT_HIGH) {
 		unsigned i = c->next_turn % c->n_queries;
 		size_t len = 0;
 		int rc = lq_bulk_next(c->queries[i].q, now, c->tcp->scratch + 2, LQ_BULK_MSG_MAX, &len);
 
 		if (rc == 1) {
-			queue_message(c, len);
+			tcp_queue_message(c, len);
 			c->next_turn = i + 1;
 		} else if (rc == 0) {
 			query_finished(c, i);
@@ -266,19 +252,19 @@ static void conn_fill(struct tcp_conn *c)
 				c->queries[i].xid, lq_store_strerror(rc));
 			query_terminate(c, i, "the server could not read its lease store");
 			/* RFC 6926 8.3: close after aborting a query */
-			conn_close_gracefully(c);
+			tcp_conn_close_gracefully(c);
 		}
 	}
 }
 
 /* A protocol violation: say why in the log and close. */
-static void conn_protocol_error(struct tcp_conn *c, const char *reason)
+void tcp_conn_protocol_error(struct tcp_conn *c, const char *reason)
 {
 	atomic_fetch_add(&c->tcp->protocol_errors, 1);
 	lqd_log(LQD_LOG_WARNING, "tcp: %s: %s: closing the connection", c->who, reason);
 	for (unsigned i = c->n_queries; i-- > 0;)
 		query_terminate(c, i, reason);
-	conn_close_gracefully(c);
+	tcp_conn_close_gracefully(c);
 }
 
 static bool xid_running(const struct tcp_conn *c, uint32_t xid)
@@ -290,6 +276,27 @@ static bool xid_running(const struct tcp_conn *c, uint32_t xid)
 }
 
 /* Start the query in one received frame. */
+/* A message that is not a bulk query: an active query or a TLS request. */
+static void start_other(struct tcp_conn *c, const uint8_t *msg, size_t len, uint8_t msg_type)
+{
+	bool tls = msg_type == (c->family == 4 ? LQ4_TLS : LQ6_STARTTLS);
+
+	if (tls) {
+		if (c->spoke || c->tls)
+			tcp_conn_protocol_error(c, c->family == 4 ? "DHCPTLS after the first message (RFC 7724 6.1)"
+							      : "STARTTLS after the first message (RFC 7653 8.2)");
+		else
+			tcp_tls_start(c, msg, len);
+		return;
+	}
+	if (c->n_queries > 0)
+		tcp_conn_protocol_error(c, "an active query on a connection with bulk queries running "
+					   "(RFC 7653 8.3: use another connection)");
+	else
+		tcp_active_start(c, msg, len);
+}
+
+/* Start the query in one received frame. */
 static void start_query(struct tcp_conn *c, const uint8_t *msg, size_t len)
 {
 	struct lqd_tcp *tcp = c->tcp;
@@ -297,42 +304,63 @@ static void start_query(struct tcp_conn *c, const uint8_t *msg, size_t len)
 	struct lq_store_reader *reader = NULL;
 	struct lq_bulk_query *q = NULL;
 	struct lq_bulk_opened opened = {0};
-	int rc = lq_store_read_begin(tcp->d->store, &reader);
+	int rc;
 
+	if (c->active != NULL) {
+		tcp_conn_protocol_error(c, "a message after the active query (RFC 7653 8.3: use another connection)");
+		return;
+	}
+	rc = lq_store_read_begin(tcp->d->store, &reader);
 	if (rc == 0)
 		rc = lq_bulk_open(&env, reader, c->family, msg, len, &c->peer, &q, &opened);
 	if (rc < 0) {
 		lq_store_read_end(reader);
 		lqd_log(LQD_LOG_ERROR, "tcp: %s: cannot start a query: %s", c->who, lq_store_strerror(rc));
-		conn_close_gracefully(c);
+		tcp_conn_close_gracefully(c);
 		return;
 	}
+	if (opened.action == LQ_BULK_NOT_BULK) {
+		lq_store_read_end(reader);
+		start_other(c, msg, len, opened.msg_type);
+		c->spoke = true;
+		return;
+	}
+	if (tcp_tls_required(c)) {
+		/* tls.mode required: a plain-text query is not answered (RFC 7653 9.1) */
+		if (opened.action == LQ_BULK_RUN)
+			lq_bulk_close(q);
+		lq_store_read_end(reader);
+		atomic_fetch_add(&tcp->refused, 1);
+		if (tcp_reject_log_allowed(tcp))
+			lqd_log(LQD_LOG_WARNING, "tcp: %s: a query without TLS, and tls.mode is required: closing",
+				c->who);
+		tcp_conn_close_gracefully(c);
+		return;
+	}
+	c->spoke = true;
 	if (opened.action != LQ_BULK_RUN) {
 		lq_store_read_end(reader);
 		if (opened.refused) {
 			atomic_fetch_add(&tcp->refused, 1);
-			if (reject_log_allowed(tcp))
+			if (tcp_reject_log_allowed(tcp))
 				lqd_log(LQD_LOG_WARNING, "tcp: %s: refused a DHCPv%d %s query (dropped)",
 					c->who, c->family, lq_query_kind_name(opened.kind));
-			conn_close_gracefully(c);
-		} else if (opened.action == LQ_BULK_NOT_BULK) {
-			conn_protocol_error(c, c->family == 4 ? "DHCPACTIVELEASEQUERY and DHCPTLS are not supported"
-							      : "ACTIVELEASEQUERY and STARTTLS are not supported");
+			tcp_conn_close_gracefully(c);
 		} else {
-			conn_protocol_error(c, opened.reason != NULL ? opened.reason : "not a bulk leasequery");
+			tcp_conn_protocol_error(c, opened.reason != NULL ? opened.reason : "not a bulk leasequery");
 		}
 		return;
 	}
 	if (xid_running(c, opened.xid)) {
 		lq_bulk_close(q);
 		lq_store_read_end(reader);
-		conn_protocol_error(c, "a query reuses the xid of a running query (RFC 6926 7.2)");
+		tcp_conn_protocol_error(c, "a query reuses the xid of a running query (RFC 6926 7.2)");
 		return;
 	}
 	atomic_fetch_add(&tcp->queries, 1);
 	if (opened.refused) {
 		atomic_fetch_add(&tcp->refused, 1);
-		if (reject_log_allowed(tcp))
+		if (tcp_reject_log_allowed(tcp))
 			lqd_log(LQD_LOG_WARNING, "tcp: %s: refused a DHCPv%d %s query (answered NotAllowed)",
 				c->who, c->family, lq_query_kind_name(opened.kind));
 	}
@@ -341,7 +369,7 @@ static void start_query(struct tcp_conn *c, const uint8_t *msg, size_t len)
 	struct tcp_query *tq = &c->queries[c->n_queries++];
 	*tq = (struct tcp_query){.q = q, .reader = reader, .xid = opened.xid, .kind = opened.kind};
 	clock_gettime(CLOCK_MONOTONIC, &tq->started);
-	conn_set_timeouts(c);
+	tcp_conn_set_timeouts(c);
 }
 
 /* Take whole queries from the input while the connection may run more.
@@ -354,6 +382,7 @@ static unsigned take_queries(struct tcp_conn *c)
 
 	while (!c->closing && c->n_queries < max) {
 		uint8_t hdr[2];
+		bool was_tls = c->tls;
 		size_t have = evbuffer_get_length(in);
 
 		if (have < 2)
@@ -361,7 +390,7 @@ static unsigned take_queries(struct tcp_conn *c)
 		evbuffer_copyout(in, hdr, 2);
 		size_t need = (size_t)hdr[0] << 8 | hdr[1];
 		if (need == 0) {
-			conn_protocol_error(c, "empty frame (a message cannot be 0 octets)");
+			tcp_conn_protocol_error(c, "empty frame (a message cannot be 0 octets)");
 			break;
 		}
 		if (have < 2 + need)
@@ -370,13 +399,15 @@ static unsigned take_queries(struct tcp_conn *c)
 		start_query(c, evbuffer_pullup(in, (ssize_t)need), need);
 		evbuffer_drain(in, need);
 		taken++;
+		if (c->tls != was_tls)
+			break;          /* the TLS layer reads from now on */
 	}
 	return taken;
 }
 
 /* Read queries, produce replies and decide what to wait for next. Never
  * frees the connection (only the event callbacks do). */
-static void conn_service(struct tcp_conn *c)
+void tcp_conn_service(struct tcp_conn *c)
 {
 	unsigned max = c->tcp->d->config.bulk.max_queries_per_connection;
 
@@ -402,10 +433,10 @@ static void conn_service(struct tcp_conn *c)
 		bufferevent_disable(c->bev, EV_READ);
 	else
 		bufferevent_enable(c->bev, EV_READ);
-	conn_set_timeouts(c);
+	tcp_conn_set_timeouts(c);
 }
 
-static void on_read(struct bufferevent *bev, void *ctx)
+void tcp_on_read(struct bufferevent *bev, void *ctx)
 {
 	struct tcp_conn *c = ctx;
 
@@ -414,15 +445,15 @@ static void on_read(struct bufferevent *bev, void *ctx)
 		evbuffer_drain(in, evbuffer_get_length(in));
 		return;
 	}
-	conn_service(c);
+	tcp_conn_service(c);
 }
 
-static void on_write(struct bufferevent *bev, void *ctx)
+void tcp_on_write(struct bufferevent *bev, void *ctx)
 {
 	struct tcp_conn *c = ctx;
 
 	(void)bev;
-	conn_service(c);
+	tcp_conn_service(c);
 }
 
 /* The idle timer expired, but are replies still leaving? The last DONE may
@@ -439,7 +470,7 @@ static bool replies_still_leaving(struct tcp_conn *c)
 	return true;
 }
 
-static void on_event(struct bufferevent *bev, short what, void *ctx)
+void tcp_on_event(struct bufferevent *bev, short what, void *ctx)
 {
 	struct tcp_conn *c = ctx;
 	struct lqd_tcp *tcp = c->tcp;
@@ -449,12 +480,17 @@ static void on_event(struct bufferevent *bev, short what, void *ctx)
 	    replies_still_leaving(c))
 		return;
 	if (c->lingering) {
-		conn_free(c);
+		tcp_conn_free(c);
 		return;
 	}
 	if (what & BEV_EVENT_TIMEOUT) {
 		atomic_fetch_add(&tcp->timeouts, 1);
-		if (what & BEV_EVENT_WRITING)
+		if ((what & BEV_EVENT_WRITING) && c->active != NULL) {
+			atomic_fetch_add(&tcp->active_dropped, 1);
+			lqd_log(LQD_LOG_WARNING, "tcp: %s: the active requestor read nothing for %u s "
+				"(ACTIVE_LQ_SEND_TIMEOUT): dropping it; it catches up when it reconnects", c->who,
+				tcp->d->config.active.send_timeout);
+		} else if (what & BEV_EVENT_WRITING)
 			lqd_log(LQD_LOG_WARNING, "tcp: %s: the requestor read nothing for %u s "
 				"(BULK_LQ_DATA_TIMEOUT): dropping it with %u queries running", c->who,
 				tcp->d->config.bulk.data_timeout, c->n_queries);
@@ -470,7 +506,7 @@ static void on_event(struct bufferevent *bev, short what, void *ctx)
 	} else if (what & BEV_EVENT_ERROR) {
 		lqd_log(LQD_LOG_INFO, "tcp: %s: connection error: %s", c->who, strerror(errno));
 	}
-	conn_free(c);
+	tcp_conn_free(c);
 }
 
 static unsigned conns_from(const struct lqd_tcp *tcp, const struct lq_query_peer *peer)
@@ -490,7 +526,7 @@ static void reject(struct lqd_tcp *tcp, evutil_socket_t fd, const struct lq_quer
 	char who[LQD_PEER_TEXT_MAX];
 
 	atomic_fetch_add(&tcp->rejected, 1);
-	if (reject_log_allowed(tcp))
+	if (tcp_reject_log_allowed(tcp))
 		lqd_log(LQD_LOG_WARNING, "tcp: connection from %s closed: %s",
 			lqd_peer_text(peer, who, sizeof(who)), why);
 	evutil_closesocket(fd);
@@ -547,10 +583,10 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	tcp->conns = c;
 	atomic_fetch_add(&tcp->open, 1);
 	atomic_fetch_add(&tcp->accepted, 1);
-	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+	bufferevent_setcb(c->bev, tcp_on_read, tcp_on_write, tcp_on_event, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, TCP_IN_MAX);
 	bufferevent_setwatermark(c->bev, EV_WRITE, TCP_OUT_LOW, 0);
-	conn_set_timeouts(c);
+	tcp_conn_set_timeouts(c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	lqd_log(LQD_LOG_DEBUG, "tcp: %s: connected", c->who);
 }
@@ -572,7 +608,7 @@ static void free_all_conns(struct lqd_tcp *tcp)
 
 	for (struct tcp_conn *c = tcp->conns; c != NULL; c = next) {
 		next = c->next;
-		conn_free(c);
+		tcp_conn_free(c);
 	}
 }
 
@@ -608,8 +644,10 @@ static void on_wake(evutil_socket_t fd, short what, void *ctx)
 		next = c->next;
 		for (unsigned i = c->n_queries; i-- > 0;)
 			query_terminate(c, i, "the server is shutting down");
-		conn_close_gracefully(c);
-		conn_service(c);
+		if (c->active != NULL)
+			tcp_active_terminate(c, "the server is shutting down");
+		tcp_conn_close_gracefully(c);
+		tcp_conn_service(c);
 	}
 	tcp->grace_ev = evtimer_new(tcp->base, on_grace_over, tcp);
 	if (tcp->grace_ev == NULL || evtimer_add(tcp->grace_ev, &grace) < 0)
@@ -691,14 +729,17 @@ struct lqd_tcp *lqd_tcp_start(struct lqd *d)
 		return NULL;
 	tcp->d = d;
 	tcp->wake[0] = tcp->wake[1] = -1;
+	tcp->notify_fd = -1;
 	tcp->data_timeout = (struct timeval){.tv_sec = d->config.bulk.data_timeout};
+	tcp->send_timeout = (struct timeval){.tv_sec = d->config.active.send_timeout};
 	tcp->linger = (struct timeval){.tv_sec = TCP_LINGER_S};
 	tcp->listeners = calloc(d->config.n_listen > 0 ? d->config.n_listen : 1, sizeof(*tcp->listeners));
 	tcp->base = event_base_new();
 	if (tcp->listeners == NULL || tcp->base == NULL || pipe2(tcp->wake, O_CLOEXEC | O_NONBLOCK) < 0)
 		goto fail;
 	tcp->wake_ev = event_new(tcp->base, tcp->wake[0], EV_READ, on_wake, tcp);
-	if (tcp->wake_ev == NULL || event_add(tcp->wake_ev, NULL) < 0)
+	if (tcp->wake_ev == NULL || event_add(tcp->wake_ev, NULL) < 0 || tcp_tls_setup(tcp) < 0 ||
+	    tcp_active_setup(tcp) < 0)
 		goto fail;
 	for (size_t i = 0; i < d->config.n_listen; i++)
 		if (d->config.listen[i].tcp_port != 0 && start_listener(tcp, &d->config.listen[i]) < 0)
@@ -729,6 +770,8 @@ void lqd_tcp_stop(struct lqd_tcp *tcp)
 			evconnlistener_free(tcp->listeners[i].lev);
 	if (tcp->grace_ev != NULL)
 		event_free(tcp->grace_ev);
+	tcp_active_teardown(tcp);
+	tcp_tls_teardown(tcp);
 	if (tcp->wake_ev != NULL)
 		event_free(tcp->wake_ev);
 	for (int i = 0; i < 2; i++)
@@ -755,4 +798,8 @@ void lqd_tcp_stats(const struct lqd_tcp *tcp, struct lqd_tcp_stats *out)
 	out->protocol_errors = atomic_load(&tcp->protocol_errors);
 	out->messages = atomic_load(&tcp->messages);
 	out->bindings = atomic_load(&tcp->bindings);
+	out->active_queries = atomic_load(&tcp->active_queries);
+	out->active_dropped = atomic_load(&tcp->active_dropped);
+	out->tls_handshakes = atomic_load(&tcp->tls_handshakes);
+	out->tls_failures = atomic_load(&tcp->tls_failures);
 }

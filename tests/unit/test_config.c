@@ -162,7 +162,8 @@ static const char full_template[] =
 	"  \"control-socket\": \"/run/lqd.sock\",\n"
 	"  \"bulk\": {\"max-connections\": 4, \"data-timeout\": 30, \"max-queries-per-connection\": 2,\n"
 	"           \"max-connections-per-requestor\": 3},\n"
-	"  \"active\": {\"max-connections\": 3, \"idle-timeout\": 20, \"send-timeout\": 40},\n"
+	"  \"active\": {\"max-connections\": 3, \"idle-timeout\": 20, \"send-timeout\": 40,\n"
+	"             \"max-connections-per-requestor\": 2},\n"
 	"  \"sensitive-options\": {\"dhcp4\": [82, 43, 82], \"dhcp6\": [39, 16]}\n"
 	"}\n";
 
@@ -232,6 +233,7 @@ static void check_full_rest(const struct lq_config *cfg)
 	assert_int_equal(cfg->bulk.data_timeout, 30);
 	assert_int_equal(cfg->bulk.max_queries_per_connection, 2);
 	assert_int_equal(cfg->bulk.max_connections_per_requestor, 3);
+	assert_int_equal(cfg->active.max_connections_per_requestor, 2);
 	assert_int_equal(cfg->active.max_connections, 3);
 	assert_int_equal(cfg->active.idle_timeout, 20);
 	assert_int_equal(cfg->active.send_timeout, 40);
@@ -315,6 +317,7 @@ static void defaults(void **state)
 	assert_int_equal(cfg.bulk.data_timeout, 300);
 	assert_int_equal(cfg.bulk.max_queries_per_connection, 4);
 	assert_int_equal(cfg.bulk.max_connections_per_requestor, 4);
+	assert_int_equal(cfg.active.max_connections_per_requestor, 4);
 	assert_int_equal(cfg.active.max_connections, 10);
 	assert_int_equal(cfg.active.idle_timeout, 60);
 	assert_int_equal(cfg.active.send_timeout, 120);
