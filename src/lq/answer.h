@@ -146,6 +146,9 @@ int lq_answer_pick(struct lq_answer *const *answers, size_t n);
 
 struct lq_stream_query {
 	uint32_t xid;
+	bool active;                    /* an active query (RFC 7724, RFC 7653): the
+					 * readers also take its status messages
+					 * (LQ_STREAM_STATUS) */
 	bool started;                   /* a first reply came (v6: the LEASEQUERY-REPLY) */
 	bool finished;                  /* v4 DHCPLEASEQUERYDONE; v6 LEASEQUERY-DONE or a
 					 * LEASEQUERY-REPLY that ends the query */
@@ -168,6 +171,11 @@ enum lq_stream_event {
 	LQ_STREAM_BINDING = 1,          /* the answer carries a binding record */
 	LQ_STREAM_DONE,                 /* the query finished (status in the query) */
 	LQ_STREAM_SKIPPED,              /* a message to pass over (warning says why) */
+	LQ_STREAM_STATUS,               /* active queries: a message without a binding
+					 * that carries the state of the stream (v4
+					 * DHCPLEASEQUERYSTATUS; v6 LEASEQUERY-REPLY or
+					 * -DATA without OPTION_CLIENT_DATA): its
+					 * status and base-time are in the answer */
 };
 
 /* What a reader made of one message. */

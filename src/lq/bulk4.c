@@ -67,9 +67,12 @@ lq_err lq4_bulk_build(const struct lq4_bulk_request *q, uint8_t *out, size_t cap
 	lq_err err;
 
 	*out_len = 0;
+	/* RFC 7724 6.1: an active query asks for every binding, and for no end */
+	if (q->active && (q->by != LQ4_BULK_ALL || q->has_end_time))
+		return LQ_ERR_INVALID_ARGUMENT;
 	if ((m = malloc(sizeof(*m))) == NULL)
 		return LQ_ERR_NO_SPACE;
-	lq4_msg_init(m, LQ4_BULKLEASEQUERY, q->xid);
+	lq4_msg_init(m, q->active ? LQ4_ACTIVELEASEQUERY : LQ4_BULKLEASEQUERY, q->xid);
 	/* section 8.2: no hardware address unless the query is by MAC (the
 	 * all-addresses query is told by the absence of every primary) */
 	m->htype = 0;
@@ -167,6 +170,11 @@ const char *lq4_bulk_read(struct lq_stream_query *queries, size_t n, struct lq4_
 	case LQ4_LEASEUNASSIGNED:
 	case LQ4_LEASEQUERYDONE:
 		break;
+	case LQ4_LEASEQUERYSTATUS:
+		if (q->active)
+			break;
+		return refuse(res, "DHCPLEASEQUERYSTATUS with xid 0x%08x: only an active query "
+				   "has status messages (RFC 7724 6.2)", m->xid);
 	case LQ4_LEASEUNKNOWN:
 		return refuse(res, "DHCPLEASEUNKNOWN with xid 0x%08x: not allowed in a bulk reply "
 				   "(RFC 6926 7.3)", m->xid);
@@ -176,13 +184,19 @@ const char *lq4_bulk_read(struct lq_stream_query *queries, size_t n, struct lq4_
 	}
 	/* RFC 6926 7.3: the server-id comes in the first reply; cache it and
 	 * apply it to the following ones */
-	if (q->messages == 0 && !m->has_server_id)
-		return refuse(res, "the first reply (%s) to xid 0x%08x has no server-id "
-				   "(option 54; RFC 6926 7.3)", lq4_msg_type_name(m->msg_type), m->xid);
-	if (m->msg_type != LQ4_LEASEQUERYDONE && ip4_zero(&m->ciaddr))
+	if (q->messages == 0 && !m->has_server_id) {
+		if (!q->active)
+			return refuse(res, "the first reply (%s) to xid 0x%08x has no server-id "
+					   "(option 54; RFC 6926 7.3)", lq4_msg_type_name(m->msg_type),
+				      m->xid);
+		res->warning = "the first reply of the active query has no server-id (option 54; "
+			       "RFC 6926 7.3)";
+	}
+	if (m->msg_type != LQ4_LEASEQUERYDONE && m->msg_type != LQ4_LEASEQUERYSTATUS &&
+	    ip4_zero(&m->ciaddr))
 		return refuse(res, "%s with xid 0x%08x has ciaddr 0 (RFC 6926 7.3: the address "
 				   "is in ciaddr)", lq4_msg_type_name(m->msg_type), m->xid);
-	if (q->messages == 0) {
+	if (!q->has_server_id && m->has_server_id) {
 		q->has_server_id = true;
 		q->server_id = m->server_id;
 	}
@@ -200,6 +214,13 @@ const char *lq4_bulk_read(struct lq_stream_query *queries, size_t n, struct lq4_
 		a->outcome = m->has_status && m->status_code != LQ4_STATUS_SUCCESS
 			     ? LQ_OUTCOME_ERROR : LQ_OUTCOME_NO_BINDING;
 		res->event = LQ_STREAM_DONE;
+		return NULL;
+	}
+	if (m->msg_type == LQ4_LEASEQUERYSTATUS) {
+		/* the state of the stream (CatchUpComplete, DataMissing, none: the
+		 * connection is alive), not a binding */
+		a->outcome = LQ_OUTCOME_NO_BINDING;
+		res->event = LQ_STREAM_STATUS;
 		return NULL;
 	}
 	/* a status-code in DHCPLEASEACTIVE or DHCPLEASEUNASSIGNED is about that

@@ -22,6 +22,8 @@ enum lq4_bulk_by {
 };
 
 struct lq4_bulk_request {
+	bool active;                    /* a DHCPACTIVELEASEQUERY (RFC 7724 6.1) instead:
+					 * by LQ4_BULK_ALL, no query-end-time */
 	enum lq4_bulk_by by;
 	uint32_t xid;                   /* unique on the connection (RFC 6926 7.1) */
 	uint8_t htype, hlen;            /* BY_MAC */
@@ -47,11 +49,17 @@ extern const size_t lq4_bulk_default_prl_len;
  * yiaddr, siaddr and giaddr zero (section 8.2), htype/hlen/chaddr only for
  * a query by MAC, no padding (TCP). LQ_ERR_INVALID_ARGUMENT when a query
  * lacks its value (or a remote/relay ID is longer than a sub-option can
- * carry), LQ_ERR_BAD_HLEN for hlen > 16, LQ_ERR_NO_SPACE. */
+ * carry), LQ_ERR_BAD_HLEN for hlen > 16, LQ_ERR_NO_SPACE. With q->active,
+ * the DHCPACTIVELEASEQUERY of RFC 7724 the same way (for every binding;
+ * query-start-time asks for catch-up): LQ_ERR_INVALID_ARGUMENT with a
+ * primary query or a query-end-time (RFC 7724 6.1: MUST NOT). */
 lq_err lq4_bulk_build(const struct lq4_bulk_request *q, uint8_t *out, size_t cap, size_t *out_len);
 
 /* Read one reply message of the stream (a TCP frame without its length)
- * for the n queries sent on the connection. scratch is decoding space the
+ * for the n queries sent on the connection. For an active query (its
+ * lq_stream_query.active set) also DHCPLEASEQUERYSTATUS (RFC 7724 6.2):
+ * LQ_STREAM_STATUS, its status-code and base-time in a; and a first reply
+ * without server-id is only a warning. scratch is decoding space the
  * caller keeps (the message is large). Returns NULL with *res filled: the
  * message belongs to queries[res->query], which is updated, and
  * res->event says what it is: a binding (DHCPLEASEACTIVE or

@@ -154,6 +154,13 @@ const char *lq6_bulk_read(struct lq_stream_query *queries, size_t n, lq_bytes re
 	} else if (a->server_duid.data == NULL) {
 		a->server_duid = lq_answer_keep(a, (lq_bytes){ q->server_duid, q->server_duid_len });
 	}
+	if (q->active && !m.client_data.present && m.type != LQ6_LEASEQUERY_DONE) {
+		/* RFC 7653 8.4: the state of the stream: the LEASEQUERY-REPLY that
+		 * accepts (or refuses) the query, CatchUpComplete, DataMissing, or
+		 * nothing at all (the connection is alive) */
+		res->event = LQ_STREAM_STATUS;
+		return NULL;
+	}
 	switch (m.type) {
 	case LQ6_LEASEQUERY_DATA:
 		/* each further client; its status, if any, is about it alone */

@@ -41,6 +41,10 @@ lq_err lq6_bulk_build(const struct lq6_request *q, uint8_t *out, size_t cap, siz
  *    LEASEQUERY-DATA or -DONE follows it); the status is in the query;
  *  - LQ_STREAM_SKIPPED: a LEASEQUERY-DATA without OPTION_CLIENT_DATA,
  *    passed over (res->warning).
+ *  - LQ_STREAM_STATUS: only for an active query (its lq_stream_query.active
+ *    set; RFC 7653 8.4): a LEASEQUERY-REPLY or LEASEQUERY-DATA without
+ *    OPTION_CLIENT_DATA, its status and OPTION_LQ_BASE_TIME in a (the
+ *    query goes on: what the status means is the caller's business).
  * Returns res->why when the message breaks the protocol and the connection
  * must be closed: it does not decode; it is not LEASEQUERY-REPLY, -DATA or
  * -DONE; its transaction id matches no query or a finished one; a second

@@ -24,6 +24,7 @@
 #include "output.h"
 #include "retx.h"
 #include "tcp_client.h"
+#include "tls_client.h"
 #include "udp_client.h"
 #include "lq/lqtime.h"
 
@@ -55,6 +56,7 @@ struct bulk_opts {
 	bool json;
 	int verbose;
 	uint32_t timeout_ms;
+	struct lq_tls_opts tls;
 };
 
 static void usage(FILE *out)
@@ -66,6 +68,7 @@ static void usage(FILE *out)
 	      "                --client-id DUID | --address A)... [--link A] [--oro CODES]\n"
 	      "                [--duid HEX] [QUALIFIERS] [COMMON]\n"
 	      "qualifiers: [--start-time T] [--end-time T] [--vpn NAME | --vpn hex:HEX | --all-vpns]\n"
+	      LQ_TLS_USAGE
 	      "common:     [--json] [--timeout SECONDS] [-v]\n"
 	      "Each query option may be repeated: every one is its own query, all sent over\n"
 	      "one connection. T: RFC 3339 (2026-11-23T11:15:24Z), now, now-3600, Unix time.\n",
@@ -166,7 +169,12 @@ static int parse_valued(struct bulk_opts *o, int argc, char **argv, int *i, bool
 {
 	bool bad;
 	const char *v;
+	char err[256];
 
+	if (lq_tls_parse_flag(&o->tls, argc, argv, i, matched, err, sizeof(err)) < 0)
+		return usage_error("%s", err);
+	if (*matched)
+		return 0;
 	*matched = true;
 	if ((v = lq_args_flag_value(argc, argv, i, "-s", &bad)) != NULL ||
 	    (!bad && (v = lq_args_flag_value(argc, argv, i, "--server", &bad)) != NULL)) {
@@ -544,6 +552,7 @@ struct run {
 	struct lq_stream_query *queries;
 	size_t n;
 	const char **labels;
+	struct lq_tls *tls;             /* NULL: plain TCP */
 	struct lq_answer *answer;
 	struct lq4_msg *scratch4;
 	lq_bytes duid;
@@ -640,6 +649,7 @@ static int on_message(struct run *r, lq_bytes msg)
 		}
 		break;
 	case LQ_STREAM_SKIPPED:
+	case LQ_STREAM_STATUS:          /* active queries only */
 		break;
 	}
 	return 0;
@@ -768,6 +778,18 @@ static void connect_and_run(struct run *r, const struct lq_udp_server *srv, stru
 		return;
 	}
 	r->duid = (lq_bytes){ sh->duid, sh->duid_len };
+	/* RFC 7724, RFC 7653 8.2: DHCPTLS / STARTTLS first, then the handshake;
+	 * no fallback to plain text */
+	if (r->tls != NULL) {
+		struct lq_rng rng;
+		lq_rng_seed_random(&rng);
+		uint32_t xid = (uint32_t)lq_rng_next(&rng) & (r->family == 4 ? 0xffffffffu : 0xffffffu);
+		if (lq_tls_upgrade(r->tcp, r->tls, r->family, xid, sh->duid, sh->duid_len,
+				   r->o->verbose) < 0) {
+			stop(r, "TLSFailed", "%s", r->tcp->why);
+			return;
+		}
+	}
 	run_stream(r, qs, sh);
 }
 
@@ -813,6 +835,10 @@ int cmd_bulk(int argc, char **argv)
 	}
 	if (check_shared(o, sh) < 0 || make_queries(o, sh, qs, &n) < 0)
 		goto out;
+	if (lq_tls_check_opts(&o->tls, err, sizeof(err)) < 0) {
+		usage_error("%s", err);
+		goto out;
+	}
 	if (lq_udp_parse_server(o->server, o->family, o->family == 4 ? LQ4_PORT : LQ6_PORT, &srv,
 				err, sizeof(err)) < 0) {
 		usage_error("-s %s", err);
@@ -833,6 +859,10 @@ int cmd_bulk(int argc, char **argv)
 		fprintf(stderr, "lq bulk: out of memory\n");
 		goto out;
 	}
+	if (o->tls.enabled && (r.tls = lq_tls_new(&o->tls, o->server, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "lq bulk: %s\n", err);
+		goto out;
+	}
 	lq_rng_seed_random(&rng);
 	for (size_t i = 0; i < n; i++) {
 		r.queries[i].xid = unique_xid(&rng, r.queries, i,
@@ -843,6 +873,7 @@ int cmd_bulk(int argc, char **argv)
 	lq_tcp_close(tcp, r.transport_status == NULL);
 	rc = finish(&r, srv.name);
 out:
+	lq_tls_free(r.tls);
 	lq_text_free(&r.text);
 	lq_answer_free(r.answer);
 	free(r.scratch4);
