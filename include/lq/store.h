@@ -157,6 +157,13 @@ enum lq_store_by {
 				   * range_last (both inclusive; family 4: the
 				   * ::ffff:a.b.c.d form), in key order; a
 				   * prefix binding counts by its network address */
+	LQ_STORE_BY_LINK_RANGE,   /* bindings whose link address lies in
+				   * range_first .. range_last (both inclusive;
+				   * family 4: the ::ffff:a.b.c.d form), read
+				   * from the link index: grouped by link, in
+				   * key order within a link. A binding without
+				   * a link (::) is never among them, even when
+				   * the range holds :: */
 };
 
 /* The VPN qualifier (RFC 6607), applied to every cursor. */
@@ -173,7 +180,7 @@ struct lq_store_filter {
 	uint8_t htype;            /* HWADDR: 0 = any */
 	lq_ip6 link;              /* LINK */
 	uint32_t subnet_id;       /* SUBNET */
-	lq_ip6 range_first;       /* RANGE */
+	lq_ip6 range_first;       /* RANGE, LINK_RANGE */
 	lq_ip6 range_last;
 	/* qualifiers on the binding's last change time, both inclusive */
 	bool has_start_time;

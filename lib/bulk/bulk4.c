@@ -61,18 +61,44 @@
  * - all configured addresses of one VPN (not the global one): every binding
  *   of that VPN (the configured pools are the global VPN's);
  * - all configured addresses with a time qualifier: every binding that
- *   changed in the window (in the store's time order): an address without a
- *   binding has no change time, so it is never in a window.
+ *   changed in the window (in the store's time order), then every address
+ *   whose binding was deleted in the window and is still gone (gone.h: the
+ *   address's last change is that delete; each address once) as
+ *   DHCPLEASEUNASSIGNED with dhcp-state AVAILABLE and no client. The query
+ *   exists "to update an existing database with changes after a particular
+ *   point in time" (RFC 6926 4): a requestor must learn that an address it
+ *   holds as leased is free again. An address that never had a binding
+ *   has no change time, so it is never in a window. The deleted address
+ *   is AVAILABLE whether it lies in a configured pool or not: the store
+ *   mirrors the DHCP server's lease database, so an address that had a
+ *   binding there is one the DHCP server hands out (the reason stored
+ *   bindings outside the pools are returned above), and with its lease
+ *   deleted the server may hand it out again; DHCPLEASEUNKNOWN is never
+ *   sent in bulk. The history keeps the key only, not the VPN the binding
+ *   was in: gone addresses are reported to every VPN qualifier. Bindings
+ *   are keyed by address alone, so a deleted address has no binding in any
+ *   VPN now and the message is true for each; a requestor of one VPN may
+ *   learn of addresses it never held (a no-op for its copy) rather than
+ *   keep a freed one as leased. Deletes older than the store's change
+ *   history (history-limit entries) are not known;
+ * - a primary query (by MAC, client identifier, remote-id, relay-id) with a
+ *   time qualifier never reports a deleted binding: the history keeps only
+ *   the key, so there is nothing to match the MAC address or the
+ *   identifier against.
  *
  * Work per call: lq_bulk4_next writes one message. The merge produces one
  * message per step. A primary query without time qualifier skips the
  * bindings of its key that are not in force (or of another hardware type):
  * at most the bindings of one client, one relay or one remote-id. Bindings
- * of other VPNs are skipped by the store cursor. */
+ * of other VPNs are skipped by the store cursor. The deleted addresses of
+ * a time-qualified query are found in batches (gone.h): a call that starts
+ * a batch reads up to LQ_GONE_BATCH deletes of the window, and the history
+ * after them once. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "bulk_internal.h"
+#include "gone.h"
 #include "../query/answer4_internal.h"
 #include "lq/lqtime.h"
 
@@ -102,6 +128,8 @@ struct lq_bulk4 {
 	uint64_t sent;                  /* messages written */
 
 	struct lq_store_cursor *cursor; /* NULL: no (more) bindings */
+	struct lq_gone_cursor *gone;    /* all addresses with a time qualifier:
+					 * the deleted ones, after the cursor */
 	bool active_only;               /* skip bindings not in force */
 	bool check_htype;               /* by MAC: hardware types must match */
 	uint8_t htype;
@@ -393,6 +421,10 @@ static int cursor_step(struct lq_bulk4 *q, int64_t now)
 		return 0;
 	for (;;) {
 		rc = lq_store_cursor_next(q->cursor, b);
+		if (rc == 0) {
+			lq_store_cursor_close(q->cursor);
+			q->cursor = NULL;
+		}
 		if (rc <= 0)
 			return rc;
 		if (q->check_htype && !htype_matches(q->htype, b->htype))
@@ -402,6 +434,26 @@ static int cursor_step(struct lq_bulk4 *q, int64_t now)
 		set_binding(q, b, now);
 		return 1;
 	}
+}
+
+/* The next address whose binding was deleted in the window: 1 (found set),
+ * 0 at the end, < 0 a store error. */
+static int gone_step(struct lq_bulk4 *q)
+{
+	struct lq_binding_key key;
+	int rc;
+
+	if (q->gone == NULL)
+		return 0;
+	rc = lq_gone_next(q->gone, &key);
+	if (rc == 0) {
+		lq_gone_close(q->gone);
+		q->gone = NULL;
+	}
+	if (rc <= 0)
+		return rc;
+	set_available(q, ip4_u32(lq_binding_key_ip4(&key)));
+	return 1;
 }
 
 /* The next address of the merge of the configured ranges with the store's
@@ -456,6 +508,8 @@ static int emit(struct lq_bulk4 *q, int64_t now, uint8_t *out, size_t cap, size_
 		q->phase = PHASE_FINISHED;
 		lq_store_cursor_close(q->cursor);
 		q->cursor = NULL;
+		lq_gone_close(q->gone);
+		q->gone = NULL;
 	} else {
 		progress->bindings++;
 	}
@@ -508,7 +562,12 @@ static int start(struct lq_bulk4 *q, struct lq_store_reader *reader, const struc
 		break;
 	default:
 		filter->by = LQ_STORE_BY_ALL;
-		if (!timed && filter->vpn_match != LQ_STORE_VPN_EXACT) {
+		if (timed) {
+			rc = lq_gone_open(reader, 4, filter->has_start_time, filter->start_time,
+					  filter->has_end_time, filter->end_time, &q->gone);
+			if (rc < 0)
+				return rc;
+		} else if (filter->vpn_match != LQ_STORE_VPN_EXACT) {
 			q->phase = PHASE_MERGE;
 			rc = build_ranges(q);
 			if (rc < 0)
@@ -653,9 +712,11 @@ int lq_bulk4_next(struct lq_bulk4 *q, int64_t now, uint8_t *out, size_t cap, siz
 		return 0;
 	if (out == NULL || cap < CAP_MIN)
 		return LQ_STORE_ERR_INVALID;
-	if (q->phase == PHASE_CURSOR)
+	if (q->phase == PHASE_CURSOR) {
 		rc = cursor_step(q, now);
-	else if (q->phase == PHASE_MERGE)
+		if (rc == 0)
+			rc = gone_step(q);
+	} else if (q->phase == PHASE_MERGE)
 		rc = merge_step(q, now);
 	if (rc < 0)
 		return rc;
@@ -680,6 +741,7 @@ void lq_bulk4_close(struct lq_bulk4 *q)
 	if (q == NULL)
 		return;
 	lq_store_cursor_close(q->cursor);
+	lq_gone_close(q->gone);
 	free(q->ranges);
 	free(q);
 }

@@ -40,6 +40,17 @@
  *   last change lies between them, inclusive; such a query reports changes,
  *   so leases no longer active are sent too, with lifetimes 0 (RFC 7653
  *   8.4.1). Without them only active leases are sent.
+ * - A lease deleted from the store within the window is not reported
+ *   (unlike DHCPv4's all-addresses query, bulk4.c): the change history
+ *   keeps only a deleted lease's key (gone.h), and its client went with its
+ *   record. Every lease is sent inside an OPTION_CLIENT_DATA, which is
+ *   about one client and carries its OPTION_CLIENTID (RFC 5007 4.1.2.2,
+ *   4.4.2); a requestor files what it receives under that client. A
+ *   CLIENT_DATA without a client, or under a made-up DUID, is outside the
+ *   RFCs and would mislead a requestor more than it helps. What a
+ *   requestor holds for a deleted lease ends at the lifetimes it was last
+ *   told; a lease that is released or expires before its deletion is
+ *   reported (with lifetimes 0) by a query whose window covers that change.
  * - A group larger than LQ6_BULK_CHUNK leases (one client on one link) is
  *   sent as several OPTION_CLIENT_DATA, in consecutive messages. */
 #include <stdlib.h>

@@ -7,19 +7,22 @@
  * The candidates of a query come from one or more passes, each a store
  * cursor; a later pass skips what an earlier one yielded (each pass has a
  * cheap rule for what it yields), so every binding is considered once:
- * - QUERY_BY_LINK_ADDRESS L: the link-address index for L; when L lies in
- *   a configured subnet, first the keys in the subnet's prefix and in each
- *   of its pd-pools (key ranges), then the link-address index and the
- *   subnet-id index for its id: what lq6_link_of_binding can place on that
- *   link. A binding relayed from another address of the same subnet whose
- *   key is in none of those ranges and that carries no subnet id is not
- *   found (the link index is searched for L exactly). With L = :: every
- *   binding. When the key ranges held at least half of the store, the two
- *   index passes are replaced by one pass over every binding: in key order
- *   a binding costs a fraction of an index entry (which is looked up in the
- *   bindings again), and in a store that is mostly this subnet (the common
- *   case) the index passes would each meet most of it only to skip it; the
- *   worst case stays one more sequential read of the store.
+ * - QUERY_BY_LINK_ADDRESS L: when L lies in a configured subnet S, first
+ *   the keys in S's prefix (PREFIX) and in each of its pd-pools (PD, key
+ *   ranges), then the link-address index over the whole of S's prefix
+ *   (LINK_RANGE: every binding relayed from any address of S, not only
+ *   from L) and the subnet-id index for S's id (SUBNET): everything
+ *   lq6_link_of_binding can place on S, so that any address of S names
+ *   the same link with the same answer. When L lies in no configured
+ *   subnet, the link-address index for L exactly (LINK): such a link is
+ *   known only by the address its relay used. With L = :: every binding
+ *   (ALL). When the key ranges held at least half of the store, the two
+ *   index passes are replaced by one pass over every binding (REST): in
+ *   key order a binding costs a fraction of an index entry (which is
+ *   looked up in the bindings again), and in a store that is mostly this
+ *   subnet (the common case) the index passes would each meet most of it
+ *   only to skip it; the worst case stays one more sequential read of the
+ *   store.
  * - QUERY_BY_RELAY_ID, QUERY_BY_REMOTE_ID, QUERY_BY_CLIENTID: that index.
  * - QUERY_BY_ADDRESS: the client-id index for the DUID of the binding
  *   holding the address, limited to that binding's link.
@@ -48,6 +51,14 @@ static bool value_equal(const struct lq6_scan *s, lq_bytes v)
 	return v.len == s->value_len && v.len > 0 && memcmp(v.data, s->value, v.len) == 0;
 }
 
+/* Is b relayed from an address of the query's subnet? (The link index
+ * holds no binding without a link, whatever the range.) */
+static bool link_in_subnet(const struct lq6_scan *s, const struct lq_binding *b)
+{
+	return !lq6_ip_is_zero(&b->link_address) &&
+	       lq6_prefix_contains(&s->subnet->prefix, s->subnet->prefix_len, &b->link_address);
+}
+
 static bool key_equal(const struct lq_binding_key *a, const struct lq_binding_key *b)
 {
 	return a->prefix_len == b->prefix_len && ip_equal(&a->addr, &b->addr);
@@ -72,6 +83,8 @@ static bool in_pass(const struct lq6_scan *s, const struct lq6_scan_pass *p,
 	switch (p->kind) {
 	case LQ6_PASS_LINK:
 		return ip_equal(&b->link_address, &s->link_address);
+	case LQ6_PASS_LINK_RANGE:
+		return link_in_subnet(s, b);
 	case LQ6_PASS_PREFIX:
 		return lq6_prefix_contains(&s->subnet->prefix, s->subnet->prefix_len, &b->key.addr);
 	case LQ6_PASS_PD:
@@ -88,8 +101,7 @@ static bool in_pass(const struct lq6_scan *s, const struct lq6_scan_pass *p,
 	case LQ6_PASS_SINGLE:
 		return key_equal(&b->key, &s->single.key);
 	case LQ6_PASS_REST:
-		return ip_equal(&b->link_address, &s->link_address) ||
-		       (s->subnet->id != 0 && b->subnet_id == s->subnet->id);
+		return link_in_subnet(s, b) || (s->subnet->id != 0 && b->subnet_id == s->subnet->id);
 	default:
 		return true;
 	}
@@ -388,10 +400,13 @@ static lq_ip6 prefix_first(const lq_ip6 *prefix, unsigned len)
 	return a;
 }
 
+/* A pass over a range of keys (PREFIX, PD: BY_RANGE) or of link addresses
+ * (LINK_RANGE: BY_LINK_RANGE): prefix/len. */
 static void range_pass(struct lq6_scan *s, uint8_t kind, size_t pd, const lq_ip6 *prefix,
 		       unsigned len)
 {
-	struct lq6_scan_pass *p = add_pass(s, kind, LQ_STORE_BY_RANGE);
+	struct lq6_scan_pass *p = add_pass(s, kind, kind == LQ6_PASS_LINK_RANGE ? LQ_STORE_BY_LINK_RANGE
+									      : LQ_STORE_BY_RANGE);
 
 	p->pd = pd;
 	p->filter.range_first = prefix_first(prefix, len);
@@ -463,10 +478,13 @@ static int setup_link_address(struct lq6_scan *s, const lq_ip6 *link_address, ui
 			return rc;
 		s->bindings6 = st.bindings6;
 		s->rest_at = s->n_passes;
+		/* every address of the subnet: the relay may use any of them */
+		range_pass(s, LQ6_PASS_LINK_RANGE, 0, &sn->prefix, sn->prefix_len);
+		if (sn->id != 0)
+			add_pass(s, LQ6_PASS_SUBNET, LQ_STORE_BY_SUBNET)->filter.subnet_id = sn->id;
+		return LQ_STORE_OK;
 	}
 	add_pass(s, LQ6_PASS_LINK, LQ_STORE_BY_LINK)->filter.link = *link_address;
-	if (sn != NULL && sn->id != 0)
-		add_pass(s, LQ6_PASS_SUBNET, LQ_STORE_BY_SUBNET)->filter.subnet_id = sn->id;
 	return LQ_STORE_OK;
 }
 

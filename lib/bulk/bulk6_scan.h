@@ -22,21 +22,32 @@
 #include "../query/answer6_internal.h"
 
 /* One pass of the scan: a store cursor, and the rule that tells whether a
- * binding is among what it yields (so that a later pass skips it). */
+ * binding is among what it yields (so that a later pass skips it). The
+ * passes of each query type, in the order they run:
+ * - QUERY_BY_LINK_ADDRESS ::                  ALL
+ * - QUERY_BY_LINK_ADDRESS L in subnet S       PREFIX, PD (one per pd-pool),
+ *                                             LINK_RANGE, SUBNET (S has an id);
+ *                                             the last two become one REST
+ *                                             when the key ranges held at
+ *                                             least half of the store
+ * - QUERY_BY_LINK_ADDRESS L in no subnet      LINK
+ * - QUERY_BY_CLIENTID, _RELAY_ID, _REMOTE_ID  CLIENT_ID, RELAY_ID, REMOTE_ID
+ * - QUERY_BY_ADDRESS                          CLIENT_ID, or SINGLE (no DUID) */
 enum lq6_pass_kind {
 	LQ6_PASS_ALL,           /* every IPv6 binding */
-	LQ6_PASS_LINK,          /* link_address == the query's link-address */
 	LQ6_PASS_PREFIX,        /* key inside the subnet's prefix */
 	LQ6_PASS_PD,            /* key inside one of the subnet's pd-pools */
+	LQ6_PASS_LINK_RANGE,    /* link_address inside the subnet's prefix (not ::) */
 	LQ6_PASS_SUBNET,        /* subnet_id == the subnet's id */
+	LQ6_PASS_LINK,          /* link_address == the query's link-address */
 	LQ6_PASS_CLIENT_ID,     /* client_id == value */
 	LQ6_PASS_RELAY_ID,      /* relay_id == value */
 	LQ6_PASS_REMOTE_ID,     /* remote_id == value */
 	LQ6_PASS_SINGLE,        /* the one binding in single (QUERY_BY_ADDRESS
 				 * of a binding without a DUID) */
-	LQ6_PASS_REST,          /* every binding, for LINK and SUBNET at once:
-				 * link_address == the link-address, or
-				 * subnet_id == the subnet's id */
+	LQ6_PASS_REST,          /* every binding, for LINK_RANGE and SUBNET at
+				 * once: link_address inside the subnet's
+				 * prefix, or subnet_id == the subnet's id */
 };
 
 struct lq6_scan_pass {
@@ -45,7 +56,7 @@ struct lq6_scan_pass {
 	struct lq_store_filter filter;
 };
 
-#define LQ6_SCAN_MAX_PASSES 3   /* plus one per pd-pool */
+#define LQ6_SCAN_MAX_PASSES 3   /* PREFIX, LINK_RANGE, SUBNET; plus one per pd-pool */
 
 struct lq6_scan {
 	const struct lq_config *config;
@@ -58,7 +69,8 @@ struct lq6_scan {
 	bool has_link;          /* only bindings on link */
 	struct lq6_link link;
 	lq_ip6 link_address;    /* LINK pass */
-	const struct lq_config_subnet6 *subnet;  /* PREFIX, PD, SUBNET passes */
+	const struct lq_config_subnet6 *subnet;  /* PREFIX, PD, LINK_RANGE, SUBNET,
+						  * REST passes */
 	uint8_t value[LQ_BINDING_MAX_SMALL];     /* CLIENT_ID, RELAY_ID, REMOTE_ID */
 	size_t value_len;
 	struct lq_binding single;
@@ -68,7 +80,7 @@ struct lq6_scan {
 	size_t n_passes, pass;
 	struct lq_store_cursor *cursor;          /* of passes[pass] */
 	size_t rest_at;         /* LINK_ADDRESS in a subnet: the first index pass
-				 * after the key ranges (0: none) */
+				 * after the key ranges, LINK_RANGE (0: none) */
 	uint64_t in_ranges;     /* candidates the key ranges yielded */
 	uint64_t bindings6;     /* IPv6 bindings in the snapshot */
 

@@ -1,8 +1,8 @@
 /* cursor.c - reading the binding store: snapshot readers (LMDB read
  * transactions), lookups by key and by IPv6 prefix containment, binding
- * cursors for bulk queries over one index, over a range of keys or over
- * everything, and the change history cursor for time qualifiers and active
- * catch-up. */
+ * cursors for bulk queries over one index, over a range of keys, over a
+ * range of link addresses or over everything, and the change history
+ * cursor for time qualifiers and active catch-up. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,6 +178,19 @@ enum scan_mode {
 	SCAN_INDEX_KEY,       /* the duplicates of one key of an index */
 	SCAN_TIME,            /* the time index from start_time to end_time */
 	SCAN_RANGE,           /* the bindings database from one key address to another */
+	SCAN_LINK_RANGE,      /* the link index from one link address to another */
+};
+
+/* SCAN_LINK_RANGE: one run of link index keys of one length. The link
+ * index keys an IPv4-mapped link (::ffff:a.b.c.d) as [family][a b c d] and
+ * any other as [family][16 octets], so a range of link addresses is up to
+ * two runs of keys: the 17-octet keys of its addresses, and the 5-octet
+ * keys of the part of it inside ::ffff:0:0/96. In LMDB's order the keys of
+ * the other length lie among those of a run; they are stepped over. */
+struct link_run {
+	uint8_t first[LQ_STORE_INDEX_KEY_MAX];
+	uint8_t last[LQ_STORE_INDEX_KEY_MAX];
+	uint8_t len;          /* 5 or 17 */
 };
 
 struct lq_store_cursor {
@@ -191,7 +204,9 @@ struct lq_store_cursor {
 	uint8_t end_key[LQ_STORE_INDEX_KEY_MAX];  /* SCAN_TIME: last key; SCAN_RANGE:
 						   * the family octet and the last address */
 	size_t end_key_len;
-	bool started;
+	struct link_run runs[2];  /* SCAN_LINK_RANGE */
+	uint8_t n_runs, run;      /* the runs, the one being read */
+	bool started;             /* (SCAN_LINK_RANGE: the current run) */
 	int64_t changed_at;
 };
 
@@ -252,7 +267,7 @@ static int index_for_filter(const struct lq_store_filter *f, enum lq_store_index
 
 static int copy_filter(struct lq_store_cursor *c, const struct lq_store_filter *f)
 {
-	if ((f->family != 4 && f->family != 6) || f->by > LQ_STORE_BY_RANGE ||
+	if ((f->family != 4 && f->family != 6) || f->by > LQ_STORE_BY_LINK_RANGE ||
 	    f->vpn_match > LQ_STORE_VPN_EXACT || f->vpn_id.len > LQ_BINDING_MAX_SMALL)
 		return LQ_STORE_ERR_INVALID;
 	c->filter = *f;
@@ -298,6 +313,39 @@ static int plan_range(struct lq_store_cursor *c, const struct lq_store_filter *f
 	return 1;
 }
 
+static void link_run_set(struct link_run *r, uint8_t family, const uint8_t *first,
+			 const uint8_t *last, size_t len)
+{
+	r->first[0] = r->last[0] = family;
+	memcpy(r->first + 1, first, len);
+	memcpy(r->last + 1, last, len);
+	r->len = (uint8_t)(1 + len);
+}
+
+/* BY_LINK_RANGE: the runs of link index keys to read; 0 = an empty range. */
+static int plan_link_range(struct lq_store_cursor *c, const struct lq_store_filter *f)
+{
+	static const lq_ip6 mapped_first = { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0 } };
+	static const lq_ip6 mapped_last = { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+					      0xff, 0xff, 0xff, 0xff } };
+	const lq_ip6 *first = &f->range_first, *last = &f->range_last;
+	const lq_ip6 *lo, *hi;
+
+	if (memcmp(first->b, last->b, sizeof(first->b)) > 0)
+		return 0;
+	if (f->family == 4 && (!v4_mapped(first) || !v4_mapped(last)))
+		return LQ_STORE_ERR_INVALID;
+	/* 17-octet keys: never an IPv4-mapped address */
+	if (!v4_mapped(first) || !v4_mapped(last))
+		link_run_set(&c->runs[c->n_runs++], f->family, first->b, last->b, 16);
+	/* 5-octet keys: the range's part in ::ffff:0:0/96 */
+	lo = memcmp(first->b, mapped_first.b, 16) > 0 ? first : &mapped_first;
+	hi = memcmp(last->b, mapped_last.b, 16) < 0 ? last : &mapped_last;
+	if (memcmp(lo->b, hi->b, 16) <= 0)
+		link_run_set(&c->runs[c->n_runs++], f->family, lo->b + 12, hi->b + 12, 4);
+	return 1;
+}
+
 /* Choose what the cursor walks; *dbi receives the database. */
 static int plan_scan(struct lq_store_cursor *c, const struct lq_store_filter *f, MDB_dbi *dbi)
 {
@@ -309,6 +357,11 @@ static int plan_scan(struct lq_store_cursor *c, const struct lq_store_filter *f,
 		c->mode = SCAN_RANGE;
 		*dbi = s->bindings;
 		return plan_range(c, f);
+	}
+	if (f->by == LQ_STORE_BY_LINK_RANGE) {
+		c->mode = SCAN_LINK_RANGE;
+		*dbi = s->index[LQ_IDX_LINK];
+		return plan_link_range(c, f);
 	}
 	if (f->by != LQ_STORE_BY_ALL) {
 		rc = index_for_filter(f, &idx, c->key, &c->key_len);
@@ -408,6 +461,75 @@ static int step(struct lq_store_cursor *c, MDB_val *k, MDB_val *v)
 	return 1;
 }
 
+/* k against an encoded key in LMDB's order: octets, then the shorter first. */
+static int key_cmp(const MDB_val *k, const uint8_t *key, size_t len)
+{
+	size_t n = k->mv_size < len ? k->mv_size : len;
+	int d = memcmp(k->mv_data, key, n);
+
+	if (d != 0)
+		return d;
+	return (k->mv_size > len) - (k->mv_size < len);
+}
+
+/* Add one to the big-endian number in p[0..n); false when it wraps. */
+static bool increment(uint8_t *p, size_t n)
+{
+	while (n-- > 0) {
+		if (++p[n] != 0)
+			return true;
+	}
+	return false;
+}
+
+/* step() for SCAN_LINK_RANGE: the next index entry of the current run
+ * (then of the next run). In a run of 5-octet keys a longer key
+ * [f][a b c d ...] is passed with one seek to [f][a b c d] + 1, over every
+ * 17-octet key sharing those octets; in a run of 17-octet keys a 5-octet
+ * key is passed with its duplicates. */
+static int step_link_range(struct lq_store_cursor *c, MDB_val *k, MDB_val *v)
+{
+	uint8_t *seek = c->key;   /* not otherwise used in this mode */
+	MDB_cursor_op op = MDB_NEXT;
+	int rc;
+
+	while (c->run < c->n_runs) {
+		const struct link_run *r = &c->runs[c->run];
+
+		if (!c->started) {
+			c->started = true;
+			k->mv_size = r->len;
+			k->mv_data = (void *)r->first;
+			op = MDB_SET_RANGE;
+		}
+		rc = mdb_cursor_get(c->cur, k, v, op);
+		op = MDB_NEXT;
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			return lq_store_mdb_err(rc);
+		if (rc == MDB_NOTFOUND || key_cmp(k, r->last, r->len) > 0) {
+			c->run++;
+			c->started = false;
+			continue;
+		}
+		if (k->mv_size == r->len)
+			return 1;
+		if (r->len == 5 && k->mv_size > 5) {
+			memcpy(seek, k->mv_data, 5);
+			if (!increment(seek + 1, 4)) {
+				c->run++;
+				c->started = false;
+				continue;
+			}
+			k->mv_size = 5;
+			k->mv_data = seek;
+			op = MDB_SET_RANGE;
+		} else {
+			op = MDB_NEXT_NODUP;
+		}
+	}
+	return 0;
+}
+
 /* Decode the candidate at (k, v) into out. */
 static int load_candidate(struct lq_store_cursor *c, const MDB_val *k, const MDB_val *v,
 			  struct lq_binding *out)
@@ -434,7 +556,10 @@ int lq_store_cursor_next(struct lq_store_cursor *cursor, struct lq_binding *out)
 	if (cursor->cur == NULL)
 		return 0;
 	for (;;) {
-		rc = step(cursor, &k, &v);
+		if (cursor->mode == SCAN_LINK_RANGE)
+			rc = step_link_range(cursor, &k, &v);
+		else
+			rc = step(cursor, &k, &v);
 		if (rc <= 0)
 			return rc;
 		rc = load_candidate(cursor, &k, &v, out);

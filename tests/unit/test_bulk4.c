@@ -83,6 +83,11 @@ struct fixture {
 	struct lq_config cfg;
 	struct lq4_msg m;               /* a decoded reply */
 	struct run run;
+	/* a test with a store of its own (setup_own): the shared reader,
+	 * kept while reader reads own */
+	char own_dir[64];
+	struct lq_store *own;
+	struct lq_store_reader *shared;
 	uint8_t out[LQ_BULK_MSG_MAX];
 };
 
@@ -269,6 +274,30 @@ static int teardown(void **state)
 	remove_store(f->dir, f->store);
 	lq_config_free(&f->cfg);
 	free(f);
+	return 0;
+}
+
+/* A store of the test's own in f->own, with the fixture's bindings, read
+ * by f->reader; teardown_own puts the shared one back, whether the test
+ * passed or not. */
+static int setup_own(void **state)
+{
+	struct fixture *f = *state;
+
+	open_store(f->own_dir, &f->own);
+	f->shared = f->reader;
+	assert_int_equal(lq_store_read_begin(f->own, &f->reader), LQ_STORE_OK);
+	return 0;
+}
+
+static int teardown_own(void **state)
+{
+	struct fixture *f = *state;
+
+	lq_store_read_end(f->reader);
+	f->reader = f->shared;
+	remove_store(f->own_dir, f->own);
+	f->own = NULL;
 	return 0;
 }
 
@@ -879,6 +908,129 @@ static void test_time_qualifiers(void **state)
 	assert_int_equal(done_status(f), LQ4_STATUS_MALFORMED_QUERY);
 }
 
+/* Addresses whose binding was deleted in the window come back as
+ * DHCPLEASEUNASSIGNED AVAILABLE (RFC 6926 4: the query updates a copy),
+ * each once, when the delete is the address's last change; the history's
+ * times never go backwards, so the changes below are applied in time
+ * order, after the fixture's (the last at CHANGED_16). In a store of its
+ * own (setup_own: the fixture's is shared by every test). */
+static void test_time_qualifiers_deleted(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *store = f->own;
+	struct lq_binding_change v6del = { .op = LQ_CHANGE_DELETE };
+	struct lq_binding b;
+	struct lq4_msg *q;
+	const struct lq4_msg *m;
+	lq_ip6 a6 = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+
+	delete_at(store, "10.0.0.10", NOW - 480);              /* before the window */
+	delete_at(store, "10.0.0.40", NOW - 400);           /* and back */
+	b = binding("10.0.0.40", 0x0e, 3000);
+	put_at(store, &b, NOW - 250);
+	delete_at(store, "10.0.0.13", NOW - 350);           /* deleted, back, deleted */
+	b = binding("10.0.0.13", 0x0b, 3000);
+	put_at(store, &b, NOW - 340);
+	delete_at(store, "10.0.0.13", NOW - 330);
+	delete_at(store, "10.0.0.17", NOW - 320);           /* never bound, twice */
+	delete_at(store, "10.0.0.17", NOW - 310);
+	delete_at(store, "10.0.0.11", NOW - 300);           /* in a pool, in force */
+	delete_at(store, "172.16.0.6", NOW - 300);          /* outside every subnet */
+	lq_binding_key_v6(&v6del.binding.key, &a6, 128);       /* another family */
+	assert_int_equal(lq_store_apply(store, &v6del, 1, NOW - 300, NULL), LQ_STORE_OK);
+	b = binding("10.0.0.19", 0x19, 3000);                  /* bound, then deleted */
+	put_at(store, &b, NOW - 200);
+	delete_at(store, "10.0.0.15", NOW - 200);           /* of VPN vpnA */
+	delete_at(store, "10.9.9.2", NOW - 150);            /* deleted, back, deleted */
+	delete_at(store, "10.0.0.19", NOW - 100);
+	b = binding("10.9.9.2", 0x0a, 3000);
+	put_at(store, &b, NOW - 50);
+	delete_at(store, "10.9.9.2", NOW - 40);
+	lq_store_read_end(f->reader);
+	f->reader = NULL;
+	assert_int_equal(lq_store_read_begin(store, &f->reader), LQ_STORE_OK);
+
+	/* since NOW - 450: the binding changed, then every address deleted
+	 * and still gone, once each, in a pool or not */
+	q = query(0x2101);
+	q->has_query_start_time = true;
+	q->query_start_time = lq_time_to_v4(NOW - 450);
+	run(f, q);
+	EXPECT(f, false, A("10.0.0.40"), U("10.0.0.11", LQ4_STATE_AVAILABLE),
+	       U("10.0.0.13", LQ4_STATE_AVAILABLE), U("10.0.0.15", LQ4_STATE_AVAILABLE),
+	       U("10.0.0.17", LQ4_STATE_AVAILABLE), U("10.0.0.19", LQ4_STATE_AVAILABLE),
+	       U("10.9.9.2", LQ4_STATE_AVAILABLE), U("172.16.0.6", LQ4_STATE_AVAILABLE));
+	assert_int_equal(f->run.progress.bindings, 8);
+	/* the bindings first (the cursor), then the deleted addresses */
+	assert_int_equal(msg(f, 0)->msg_type, LQ4_LEASEACTIVE);
+	/* a deleted address names no client */
+	m = about(f, "10.0.0.11");
+	assert_int_equal(m->hlen, 0);
+	assert_null(m->client_id.data);
+	assert_false(m->has_lease_time);
+	assert_false(m->vss.present);
+
+	/* up to NOW - 100 (inclusive): not 10.9.9.2, deleted again later */
+	q->has_query_end_time = true;
+	q->query_end_time = lq_time_to_v4(NOW - 100);
+	run(f, q);
+	EXPECT(f, false, A("10.0.0.40"), U("10.0.0.11", LQ4_STATE_AVAILABLE),
+	       U("10.0.0.13", LQ4_STATE_AVAILABLE), U("10.0.0.15", LQ4_STATE_AVAILABLE),
+	       U("10.0.0.17", LQ4_STATE_AVAILABLE), U("10.0.0.19", LQ4_STATE_AVAILABLE),
+	       U("172.16.0.6", LQ4_STATE_AVAILABLE));
+	/* since NOW - 99: 10.9.9.2's last delete only */
+	q->has_query_end_time = false;
+	q->query_start_time = lq_time_to_v4(NOW - 99);
+	run(f, q);
+	EXPECT(f, false, U("10.9.9.2", LQ4_STATE_AVAILABLE));
+	/* end only: the release of .12 and .16; 10.0.0.10's delete from
+	 * NOW - 480 on */
+	q = query(0x2102);
+	q->has_query_end_time = true;
+	q->query_end_time = lq_time_to_v4(NOW - 490);
+	run(f, q);
+	EXPECT(f, false, U("10.0.0.12", LQ4_STATE_RELEASED), A("10.0.0.16"));
+	q->query_end_time = lq_time_to_v4(NOW - 480);
+	run(f, q);
+	EXPECT(f, false, U("10.0.0.10", LQ4_STATE_AVAILABLE), U("10.0.0.12", LQ4_STATE_RELEASED),
+	       A("10.0.0.16"));
+
+	/* one VPN: the history does not say which VPN a deleted binding was
+	 * in, so every deleted address is reported */
+	q = query(0x2103);
+	q->has_query_start_time = true;
+	q->query_start_time = lq_time_to_v4(NOW - 450);
+	q->vss.present = true;
+	q->vss.type = 0;
+	q->vss.info = bytes(vpn_a, sizeof(vpn_a));
+	run(f, q);
+	EXPECT(f, false, U("10.0.0.11", LQ4_STATE_AVAILABLE), U("10.0.0.13", LQ4_STATE_AVAILABLE),
+	       U("10.0.0.15", LQ4_STATE_AVAILABLE), U("10.0.0.17", LQ4_STATE_AVAILABLE),
+	       U("10.0.0.19", LQ4_STATE_AVAILABLE), U("10.9.9.2", LQ4_STATE_AVAILABLE),
+	       U("172.16.0.6", LQ4_STATE_AVAILABLE));
+
+	/* a primary query cannot match a deleted binding (the history keeps
+	 * only its key): MAC 0b's .11 and .13 are gone, .12 did not change */
+	q = by_mac(0x0b);
+	q->has_query_start_time = true;
+	q->query_start_time = lq_time_to_v4(NOW - 450);
+	run(f, q);
+	assert_int_equal(f->run.n, 1);
+	assert_int_equal(done_status(f), 0);
+
+	/* without a time qualifier nothing changes: the deleted addresses in
+	 * the pools are AVAILABLE, the others not reported */
+	run(f, query(0x2104));
+	EXPECT(f, true, U("10.0.0.10", LQ4_STATE_AVAILABLE), U("10.0.0.11", LQ4_STATE_AVAILABLE),
+	       U("10.0.0.12", LQ4_STATE_RELEASED), U("10.0.0.13", LQ4_STATE_AVAILABLE),
+	       U("10.0.0.14", LQ4_STATE_AVAILABLE), U("10.0.0.15", LQ4_STATE_AVAILABLE),
+	       A("10.0.0.16"), U("10.0.0.17", LQ4_STATE_AVAILABLE),
+	       U("10.0.0.18", LQ4_STATE_AVAILABLE), U("10.0.0.19", LQ4_STATE_AVAILABLE),
+	       U("10.0.0.30", LQ4_STATE_AVAILABLE), U("10.0.0.31", LQ4_STATE_AVAILABLE),
+	       A("10.0.0.40"), U("10.9.9.0", LQ4_STATE_AVAILABLE), U("10.9.9.1", LQ4_STATE_AVAILABLE),
+	       U("10.9.9.2", LQ4_STATE_AVAILABLE), U("10.9.9.3", LQ4_STATE_AVAILABLE));
+}
+
 /* ---- the options of a reply ---- */
 
 static void test_reply_options_with_prl(void **state)
@@ -1376,6 +1528,7 @@ int main(void)
 		cmocka_unit_test(test_by_remote_id),
 		cmocka_unit_test(test_by_relay_id),
 		cmocka_unit_test(test_time_qualifiers),
+		cmocka_unit_test_setup_teardown(test_time_qualifiers_deleted, setup_own, teardown_own),
 		cmocka_unit_test(test_reply_options_with_prl),
 		cmocka_unit_test(test_reply_options_without_prl),
 		cmocka_unit_test(test_sensitive_options),

@@ -610,15 +610,69 @@ static void test_link_of_subnet(void **state)
 	const char *want = ALL_D " | " ALL_A " | " ALL_B1 " | " ALL_C " | " ALL_J " | " ALL_L;
 
 	assert_clients(ask(f, &q), 7, want);
-	/* another address of the subnet names the same link; a binding
-	 * relayed from another address of it, outside the subnet's key ranges
-	 * and without its id, is not found (the link index is searched for
-	 * the query's address only: L) */
+	/* another address of the subnet names the same link, with the same
+	 * answer: L too, relayed from 2001:db8:1::1, outside the subnet's key
+	 * ranges and without its id (the key ranges hold most of this store:
+	 * the pass over every binding, REST, finds it) */
 	q.link = "2001:db8:1::99";
-	assert_clients(ask(f, &q), 7, ALL_D " | " ALL_A " | " ALL_B1 " | " ALL_C " | " ALL_J);
+	assert_clients(ask(f, &q), 7, want);
+	q.link = "2001:db8:1::ffff:ffff:ffff:ffff";
+	assert_clients(ask(f, &q), 7, want);
 	/* the other subnet */
 	q.link = "2001:db8:2::1";
 	assert_clients(ask(f, &q), 7, ALL_B2 " | " ALL_G);
+}
+
+/* Link 2's subnet (2001:db8:2::/64, id 2, no pd-pool) holds few of the
+ * store's keys, so its query reads the link index over the subnet's prefix
+ * (LINK_RANGE) and the subnet-id index: clients relayed from any address
+ * of the subnet, with keys outside its prefix and no subnet id, are found
+ * whichever address of the subnet the query names; each binding once,
+ * although the link index, the key range and the subnet id find some
+ * twice; a binding relayed from outside the prefix stays out. */
+static void test_link_other_address(void **state)
+{
+	struct fixture *f = *state;
+	static const uint8_t duid_m[] = DUID('M'), duid_n[] = DUID('N'), duid_o[] = DUID('O');
+	static const char *const links[] = {"2001:db8:2::1", "2001:db8:2::2", "2001:db8:2::7",
+					    "2001:db8:2:0:ffff:ffff:ffff:ffff"};
+	struct lq_binding b[6];
+	size_t n = 0;
+
+	/* M: a prefix outside every range relayed from 2001:db8:2::2 (as the
+	 * e2e test's client 8), and an address of the subnet from ::1 */
+	b[n++] = binding(LQ_LEASE_PD, "2001:db8:7000:200::", 56, duid_m, "2001:db8:2::2");
+	b[n++] = binding(LQ_LEASE_NA, "2001:db8:2::501", 128, duid_m, "2001:db8:2::1");
+	/* N: from the last address of the prefix; and with the subnet id too */
+	b[n++] = binding(LQ_LEASE_NA, "2001:db8:44::1", 128, duid_n, "2001:db8:2:0:ffff:ffff:ffff:ffff");
+	b[n] = binding(LQ_LEASE_NA, "2001:db8:44::2", 128, duid_n, "2001:db8:2::3");
+	b[n++].subnet_id = 2;
+	/* O: relayed from just past the prefix: link 2001:db8:3::, not link 2 */
+	b[n++] = binding(LQ_LEASE_NA, "2001:db8:45::1", 128, duid_o, "2001:db8:3::");
+	apply(f->store, b, n, T1);
+	lq_store_read_end(f->reader);
+	assert_int_equal(lq_store_read_begin(f->store, &f->reader), LQ_STORE_OK);
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		struct q q = {.xid = 0x70 + (uint32_t)i, .type = LQ6_QUERY_BY_LINK_ADDRESS,
+			      .link = links[i]};
+
+		assert_clients(ask(f, &q), q.xid,
+			       ALL_B2 " | " ALL_G " | M 2001:db8:2::501 2001:db8:7000:200::/56"
+			       " | N 2001:db8:44::1 2001:db8:44::2");
+		/* with a time qualifier (the passes read through the time
+		 * filter): the clients added at T1 */
+		q.has_start = true;
+		q.start = T1;
+		assert_clients(ask(f, &q), q.xid,
+			       ALL_G " | M 2001:db8:2::501 2001:db8:7000:200::/56"
+			       " | N 2001:db8:44::1 2001:db8:44::2");
+	}
+	/* O's link is known from its binding alone */
+	{
+		struct q q = {.xid = 0x7f, .type = LQ6_QUERY_BY_LINK_ADDRESS, .link = "2001:db8:3::"};
+
+		assert_clients(ask(f, &q), 0x7f, "O 2001:db8:45::1");
+	}
 }
 
 static void test_link_known_from_bindings(void **state)
@@ -1148,8 +1202,9 @@ static uint32_t next_random(void)
 /* 300 clients with 1 to 4 bindings each, keys scattered over the subnet's
  * pool (relayed from the link, from another address of the subnet, or
  * without a link), its pd-pool, a prefix outside any subnet with the
- * subnet id, the other subnet, and a prefix relayed from an unconfigured
- * link; one in eight expired. Each query's answer is checked against the
+ * subnet id, the other subnet, a prefix relayed from an unconfigured
+ * link, and prefixes outside every range without a subnet id relayed from
+ * some address of either subnet; one in eight expired. Each query's answer is checked against the
  * bindings it must contain: each exactly once, one client on one link per
  * OPTION_CLIENT_DATA, each (client, link) once. */
 #define RAND_CLIENTS 300
@@ -1176,7 +1231,8 @@ static void random_bindings(struct fixture *f, struct rand_binding *rb, size_t *
 		duids[cl][9] = (uint8_t)cl;
 		for (unsigned j = 0; j < nb; j++) {
 			struct rand_binding *r = &rb[n];
-			unsigned where = next_random() % 7, x = next_random() % 0xfe00;
+			unsigned where = next_random() % 9, x = next_random() % 0xfe00;
+			char relay[48];
 			uint8_t type = LQ_LEASE_NA, plen = 128;
 			const char *link = NULL;
 			bool dup = false;
@@ -1205,6 +1261,17 @@ static void random_bindings(struct fixture *f, struct rand_binding *rb, size_t *
 			case 5:
 				snprintf(r->addr, sizeof(r->addr), "2001:db8:2::%x", 0x100 + x);
 				r->link = 2;
+				break;
+			case 6:
+			case 7:
+				/* outside every range, no subnet id: only the
+				 * relay's address places it */
+				snprintf(r->addr, sizeof(r->addr), "2001:db8:6%x:%x::", where, x);
+				snprintf(relay, sizeof(relay), "2001:db8:%u::%x", where - 5, x % 16);
+				link = relay;
+				type = LQ_LEASE_PD;
+				plen = 64;
+				r->link = (int)where - 5;
 				break;
 			default:
 				snprintf(r->addr, sizeof(r->addr), "2001:db8:5:%x::", x);
@@ -1258,13 +1325,14 @@ static void test_randomised(void **state)
 {
 	struct fixture *f = *state;
 	static struct rand_binding rb[RAND_CLIENTS * 4];
-	static const char *const links[] = {"2001:db8:1::1", "2001:db8:5::1", "2001:db8:2::7", NULL};
-	static const int link_of[] = {1, 5, 2, 0};
+	static const char *const links[] = {"2001:db8:1::1", "2001:db8:5::1", "2001:db8:2::7", NULL,
+					    "2001:db8:1::abcd", "2001:db8:2::"};
+	static const int link_of[] = {1, 5, 2, 0, 1, 2};
 	size_t n;
 
 	random_bindings(f, rb, &n);
 	assert_int_equal(lq_store_read_begin(f->store, &f->reader), LQ_STORE_OK);
-	for (size_t round = 0; round < 4; round++) {
+	for (size_t round = 0; round < sizeof(links) / sizeof(links[0]); round++) {
 		struct q q = {.xid = 20, .type = LQ6_QUERY_BY_LINK_ADDRESS, .link = links[round]};
 		static bool group_seen[RAND_CLIENTS][6];
 		struct answer *a = ask(f, &q);
@@ -1313,6 +1381,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_link_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_of_subnet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_other_address, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_known_from_bindings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relay_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remote_id, setup, teardown),

@@ -739,6 +739,124 @@ static void test_range_cursor(void **state)
 	assert_int_equal(by_range(s, 6, b[0].key.addr, b[1].key.addr), BIT(1));
 }
 
+/* BY_LINK_RANGE: the bindings whose link address lies in [first, last],
+ * from the link index: both ends inclusive, several bindings on a link,
+ * never a binding without a link, time qualifiers applied, the families
+ * apart, and links in the IPv4-mapped form (5-octet index keys that lie
+ * among the 17-octet ones in LMDB's order) found exactly when in range. */
+static uint64_t by_link_range(struct lq_store *s, uint8_t family, lq_ip6 first, lq_ip6 last)
+{
+	struct lq_store_filter f = { .family = family, .by = LQ_STORE_BY_LINK_RANGE,
+				     .range_first = first, .range_last = last };
+
+	return result_mask(s, &f);
+}
+
+static void test_link_range_cursor(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	lq_ip6 net_first = ip6(0x2001, 0xdb8, 2, 0, 0), net_last = net_first, all_last;
+	struct {
+		unsigned id;
+		lq_ip6 link;
+	} v6_links[] = {
+		{ 1, ip6(0x2001, 0xdb8, 2, 0, 1) },
+		{ 2, ip6(0x2001, 0xdb8, 2, 0, 2) },              /* another address of the /64 */
+		{ 3, ip6(0x2001, 0xdb8, 2, 0, 0xffff) },         /* the last one (below) */
+		{ 4, ip6(0x2001, 0xdb8, 3, 0, 1) },              /* the next /64 */
+		{ 5, ip6(0x2001, 0xdb8, 1, 0xffff, 0xffff) },    /* before it */
+		{ 6, ip6(0, 0, 0, 0, 0) },                       /* no link */
+		{ 7, mapped4(10, 0, 0, 1) },                     /* key [6][0a 00 00 01] */
+		{ 8, mapped4(0x20, 0x01, 0x0d, 0xb8) },          /* key [6][20 01 0d b8] */
+		{ 9, ip6(0x2001, 0xdb8, 2, 0, 1) },              /* a second binding on 1's link */
+		{ 12, ip6(0x0a00, 1, 0, 0, 5) },                 /* key [6][0a 00 00 01 00 ...] */
+		{ 13, ip6(0x0a00, 0, 0, 0, 1) },                 /* key [6][0a 00 00 00 00 ...] */
+	};
+	struct lq_binding b;
+	lq_ip6 ten_first = mapped4(10, 0, 0, 0), ten_last = mapped4(10, 0, 0, 255);
+
+	for (size_t i = 8; i < 16; i++)
+		net_last.b[i] = 0xff;                            /* 2001:db8:2::/64 */
+	v6_links[2].link = net_last;
+	memset(&all_last, 0xff, sizeof(all_last));
+	for (size_t i = 0; i < sizeof(v6_links) / sizeof(v6_links[0]); i++) {
+		b = v6(v6_links[i].id, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 0x99, 0, (uint16_t)(i + 1)), 128, "d");
+		b.link_address = v6_links[i].link;
+		upsert(s, &b, 100 * (int64_t)v6_links[i].id);
+	}
+	b = v4(10, "m10", NULL, NULL);
+	set_link4(&b, 1);                                        /* ::ffff:10.0.0.1 */
+	upsert(s, &b, 1000);
+	b = v4(11, "m11", NULL, NULL);
+	set_link4(&b, 9);
+	upsert(s, &b, 1100);
+
+	/* a subnet's prefix: every address of it, both ends */
+	assert_int_equal(by_link_range(s, 6, net_first, net_last), BIT(1) | BIT(2) | BIT(3) | BIT(9));
+	/* one address: the same as BY_LINK */
+	assert_int_equal(by_link_range(s, 6, v6_links[1].link, v6_links[1].link), BIT(2));
+	assert_int_equal(by_link_range(s, 6, v6_links[0].link, v6_links[0].link),
+			 by_link(s, 6, v6_links[0].link));
+	/* 2001:db8::/32: not the mapped link whose 5-octet key starts 20 01 0d b8 */
+	{
+		lq_ip6 last = ip6(0x2001, 0xdb8, 0xffff, 0xffff, 0xffff);
+
+		for (size_t i = 8; i < 16; i++)
+			last.b[i] = 0xff;
+		assert_int_equal(by_link_range(s, 6, ip6(0x2001, 0xdb8, 0, 0, 0), last),
+				 BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(9));
+	}
+	/* the mapped 10.0.0.0/24 in family 6: the 5-octet key only, not the
+	 * 17-octet keys around it (0a00::1, 0a00:1::5) */
+	assert_int_equal(by_link_range(s, 6, ten_first, ten_last), BIT(7));
+	/* a range from inside the mapped block (::ffff:10.0.0.0) to beyond
+	 * it: both runs; without that part, only 17-octet keys */
+	assert_int_equal(by_link_range(s, 6, ten_first, ip6(0x2001, 0xdb8, 1, 0, 0)),
+			 BIT(7) | BIT(8) | BIT(12) | BIT(13));
+	assert_int_equal(by_link_range(s, 6, ip6(0x0a00, 0, 0, 0, 0), ip6(0x2001, 0xdb8, 1, 0, 0)),
+			 BIT(12) | BIT(13));
+	assert_int_equal(by_link_range(s, 6, ip6(0, 0, 0, 0, 0), ten_last), BIT(7));
+	/* everything: every v6 binding with a link (not 6), nothing of family 4 */
+	assert_int_equal(by_link_range(s, 6, ip6(0, 0, 0, 0, 0), all_last),
+			 BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(7) | BIT(8) | BIT(9) | BIT(12) |
+			 BIT(13));
+	/* family 4 in the mapped form; nothing of family 6 */
+	assert_int_equal(by_link_range(s, 4, ten_first, ten_last), BIT(10) | BIT(11));
+	assert_int_equal(by_link_range(s, 4, mapped4(10, 0, 0, 2), mapped4(10, 0, 0, 9)), BIT(11));
+	assert_int_equal(by_link_range(s, 4, mapped4(10, 0, 0, 10), mapped4(255, 255, 255, 255)), 0);
+	/* a reversed range */
+	assert_int_equal(by_link_range(s, 6, net_last, net_first), 0);
+	/* time qualifiers (changed at 100 * id) */
+	{
+		struct lq_store_filter flt = { .family = 6, .by = LQ_STORE_BY_LINK_RANGE,
+					       .range_first = net_first, .range_last = net_last,
+					       .has_start_time = true, .start_time = 200,
+					       .has_end_time = true, .end_time = 800 };
+
+		assert_int_equal(result_mask(s, &flt), BIT(2) | BIT(3));
+	}
+	/* a family-4 range not in the mapped form */
+	{
+		struct lq_store_reader *r;
+		struct lq_store_cursor *c;
+		struct lq_store_filter bad = { .family = 4, .by = LQ_STORE_BY_LINK_RANGE,
+					       .range_first = net_first, .range_last = net_last };
+
+		assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+		assert_int_equal(lq_store_cursor_open(r, &bad, &c), LQ_STORE_ERR_INVALID);
+		lq_store_read_end(r);
+	}
+	/* a binding that moves out of the range, one deleted */
+	b = v6(2, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 0x99, 0, 2), 128, "d");
+	b.link_address = v6_links[3].link;
+	upsert(s, &b, 2000);
+	b = v6(9, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 0x99, 0, 9), 128, "d");
+	delete(s, &b.key, 2000);
+	assert_int_equal(by_link_range(s, 6, net_first, net_last), BIT(1) | BIT(3));
+	check_consistency(s);
+}
+
 static void test_snapshot_isolation(void **state)
 {
 	struct fixture *f = *state;
@@ -1581,6 +1699,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_time_qualifiers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_and_containment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_range_cursor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_link_range_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_isolation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_pruning, setup, teardown),
