@@ -95,3 +95,16 @@ out:
 	free(m);
 	return v;
 }
+
+void lq4_active_repair(const struct lq4_bulk_request *active, const struct lq_astream_step *step,
+		       uint32_t xid, struct lq4_bulk_request *out)
+{
+	*out = *active;
+	out->active = false;
+	out->by = LQ4_BULK_ALL;
+	out->xid = xid;
+	out->has_start_time = true;
+	out->start_time = step->repair_start;
+	out->has_end_time = step->has_repair_end;
+	out->end_time = step->has_repair_end ? step->repair_end : 0;
+}

@@ -9,6 +9,7 @@
 #define LQ_ACTIVE4_H
 
 #include "active_stream.h"
+#include "bulk4.h"
 #include "lq/dhcp4.h"
 
 #define LQ4_TLS_MSG_MAX_LEN 300
@@ -24,5 +25,13 @@ lq_err lq4_tls_build(uint32_t xid, uint8_t *out, size_t cap, size_t *out_len);
  * says why). */
 enum lq_tls_verdict lq4_tls_answer_read(uint32_t xid, const uint8_t *pkt, size_t len,
 					struct lq_tls_answer *ans);
+
+/* The DHCPBULKLEASEQUERY that fills the gap a DataMissing step reported
+ * (RFC 7724, as RFC 7653 8.4.1): for all addresses, with the active
+ * query's parameter request list and VPN, query-start-time
+ * step->repair_start and query-end-time step->repair_end (none when the
+ * DataMissing had no base-time), with xid. */
+void lq4_active_repair(const struct lq4_bulk_request *active, const struct lq_astream_step *step,
+		       uint32_t xid, struct lq4_bulk_request *out);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "active6.h"
 #include "bulk6.h"
+#include "lq/lqtime.h"
 
 lq_err lq6_active_build(const struct lq6_request *q, uint8_t *out, size_t cap, size_t *out_len)
 {
@@ -103,4 +104,20 @@ enum lq_tls_verdict lq6_starttls_answer_read(uint32_t xid, lq_bytes duid, const 
 			       m.status.code, ans->status_text[0] != '\0' ? ": " : "",
 			       ans->status_text);
 	return LQ_TLS_GO;
+}
+
+void lq6_active_repair(const struct lq6_request *active, const struct lq_astream_step *step,
+		       uint32_t xid, struct lq6_request *out)
+{
+	*out = *active;
+	if (out->type == 0) {
+		static const lq_ip6 any;
+		out->type = LQ6_QUERY_BY_LINK_ADDRESS;
+		out->link_address = any;
+	}
+	out->xid = xid;
+	out->has_start_time = true;
+	out->start_time = lq_time_to_v6(step->repair_start);
+	out->has_end_time = step->has_repair_end;
+	out->end_time = step->has_repair_end ? lq_time_to_v6(step->repair_end) : 0;
 }

@@ -36,4 +36,13 @@ lq_err lq6_starttls_build(uint32_t xid, lq_bytes duid, uint8_t *out, size_t cap,
 enum lq_tls_verdict lq6_starttls_answer_read(uint32_t xid, lq_bytes duid, const uint8_t *pkt,
 					     size_t len, struct lq_tls_answer *ans);
 
+/* The bulk LEASEQUERY that fills the gap a DataMissing step reported
+ * (RFC 7653 8.4.1): the active query's own query (every link,
+ * QUERY_BY_LINK_ADDRESS with link-address ::, when it had none), its ORO,
+ * DUID and VPN, OPTION_LQ_START_TIME step->repair_start and
+ * OPTION_LQ_END_TIME step->repair_end (none when the DataMissing had no
+ * base-time), with xid. The values point into active's. */
+void lq6_active_repair(const struct lq6_request *active, const struct lq_astream_step *step,
+		       uint32_t xid, struct lq6_request *out);
+
 #endif

@@ -150,15 +150,17 @@ static void data_missing(struct lq_astream *s, const struct lq_answer *a,
 			 struct lq_astream_step *st)
 {
 	s->catching_up = false;
-	if (!s->start_sent) {
-		st->warning = "DataMissing, but the query asked for no catch-up (no start time)";
+	/* RFC 7653 8.4.1, RFC 7724 the same: a bulk query from the point up to
+	 * which we have everything (the start time sent while catching up; the
+	 * highest base-time kept when a live stream fell behind the server's
+	 * history) to the DataMissing message's base-time. Until it has run,
+	 * the base-times of the stream must not become the next start time. */
+	if (!s->has_resume) {
+		st->warning = "DataMissing before any base-time was kept: nothing to repair from";
 		return;
 	}
-	/* RFC 7653 8.4.1: a bulk query from the start time sent to the
-	 * DataMissing message's base-time; until it has run, the base-times
-	 * of the stream must not become the next start time */
 	st->repair = true;
-	st->repair_start = s->start;
+	st->repair_start = s->resume;
 	st->has_repair_end = a->has_base_time;
 	st->repair_end = a->has_base_time ? a->base_time : 0;
 	if (!a->has_base_time)

@@ -97,9 +97,11 @@ struct lq_astream_step {
 	const char *status_name;        /* "Success" without a status */
 	lq_bytes status_text;           /* in the answer */
 	/* DATA_MISSING: what a bulk query must recover (RFC 7653 8.4.1):
-	 * bindings changed from the start time sent to the base-time of the
-	 * DataMissing message (no end time when it had none); repair false
-	 * when the query had no start time (nothing to recover) */
+	 * bindings changed from the point up to which we have everything (the
+	 * start time sent, during catch-up; the highest base-time kept, when a
+	 * live stream fell behind) to the base-time of the DataMissing message
+	 * (no end time when it had none); repair false when there is no such
+	 * point (no start time, nothing received yet) */
 	bool repair;
 	int64_t repair_start;
 	bool has_repair_end;

@@ -13,5 +13,6 @@ enum lq_exit {
 int cmd_decode(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_bulk(int argc, char **argv);
+int cmd_active(int argc, char **argv);
 
 #endif

@@ -17,7 +17,9 @@ static void usage(FILE *out)
 	      "  bulk -4|-6 -s HOST[:PORT] [QUERY]... [--json]\n"
 	      "                                         bulk leasequery over TCP (RFC 6926, 5460);\n"
 	      "                                         'lq bulk --help' for the options\n"
-	      "  active   active leasequery over TCP    (not yet available)\n"
+	      "  active -4|-6 -s HOST[:PORT] [--start-time T | --state FILE] [--json]\n"
+	      "                                         follow active leasequery over TCP (RFC 7724,\n"
+	      "                                         7653); 'lq active --help' for the options\n"
 	      "  help     this text\n", out);
 }
 
@@ -38,10 +40,8 @@ int main(int argc, char **argv)
 		return cmd_query(argc - 1, argv + 1);
 	if (strcmp(cmd, "bulk") == 0)
 		return cmd_bulk(argc - 1, argv + 1);
-	if (strcmp(cmd, "active") == 0) {
-		fprintf(stderr, "lq: '%s' is not available in this version yet\n", cmd);
-		return LQ_EXIT_USAGE;
-	}
+	if (strcmp(cmd, "active") == 0)
+		return cmd_active(argc - 1, argv + 1);
 	fprintf(stderr, "lq: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return LQ_EXIT_USAGE;

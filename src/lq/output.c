@@ -3,6 +3,8 @@
  * names). Relay identifiers are derived the way lqd derives them
  * (lq_binding_fill_relay_ids), so both sides show the same values. */
 #include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -741,4 +743,66 @@ int lq_output_json_line(json_t *v, FILE *out)
 	fprintf(out, "%s\n", s);
 	free(s);
 	return 0;
+}
+
+/* ------------------------------------------------------------ events */
+
+void lq_output_text_line(struct lq_text *t, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[512];
+
+	field(t, name);
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	lq_text_puts(t, buf);
+	lq_text_puts(t, "\n");
+}
+
+/* a key whose integer value is a Unix time */
+static bool is_time_key(const char *key)
+{
+	size_t n = strlen(key);
+
+	return (n >= 5 && strcmp(key + n - 5, "_time") == 0) || strcmp(key, "updated") == 0;
+}
+
+void lq_output_text_event(struct lq_text *t, const json_t *event)
+{
+	const char *key;
+	json_t *v;
+	char when[LQ_TIME_STRLEN + 8];
+
+	field(t, "event");
+	lq_text_puts(t, json_string_value(json_object_get(event, "event")) != NULL
+			? json_string_value(json_object_get(event, "event")) : "?");
+	json_object_foreach((json_t *)event, key, v) {
+		if (strcmp(key, "event") == 0)
+			continue;
+		lq_text_printf(t, " %s ", key);
+		if (json_is_integer(v) && is_time_key(key)) {
+			lq_text_puts(t, lq_time_format(json_integer_value(v), when, sizeof(when)));
+		} else if (json_is_string(v)) {
+			lq_text_puts(t, json_string_value(v));
+		} else {
+			char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+			if (s != NULL)
+				lq_text_puts(t, s);
+			free(s);
+		}
+	}
+	lq_text_puts(t, "\n");
+}
+
+void lq_output_dump_packet(int family, const char *dir, const uint8_t *p, size_t len)
+{
+	struct lq_text t;
+
+	fprintf(stderr, ";; %s %zu octets\n", dir, len);
+	lq_text_init(&t);
+	lq_print_packet(&t, family, p, len, false);
+	if (t.data != NULL)
+		fprintf(stderr, "%s%s", t.data, t.len > 0 && t.data[t.len - 1] == '\n' ? "" : "\n");
+	lq_text_free(&t);
 }

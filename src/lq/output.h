@@ -50,6 +50,16 @@ json_t *lq_output_stream_summary_json(const struct lq_output_stream *s);
 /* The closing lines: a "query" line each, then status, error, count. */
 void lq_output_text_stream_summary(struct lq_text *t, const struct lq_output_stream *s);
 
+/* One "name  value" line, the value as printf makes it. */
+void lq_output_text_line(struct lq_text *t, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* An event of an active stream (a JSON object with "event": the name,
+ * and its other keys) as one line: "event  NAME key value ...", integer
+ * values of keys ending in _time as RFC 3339. */
+void lq_output_text_event(struct lq_text *t, const json_t *event);
+/* A message sent or received, decoded, on stderr (-v). */
+void lq_output_dump_packet(int family, const char *dir, const uint8_t *p, size_t len);
+
 /* Print a JSON value as one compact line on out; frees it. 0 or -1. */
 int lq_output_json_line(json_t *v, FILE *out);
 

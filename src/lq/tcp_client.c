@@ -300,6 +300,8 @@ static int wait_for(struct lq_tcp *t, short events, uint64_t deadline)
 
 	for (;;) {
 		uint64_t now = now_ms();
+		if (interrupted(t))
+			return fail(t, LQ_TCP_INTERRUPTED, "interrupted");
 		if (now >= deadline)
 			return 0;
 		int rc = poll(&p, 1, (int)(deadline - now));

@@ -17,8 +17,8 @@
 #include "active4.h"
 #include "active6.h"
 #include "args.h"
+#include "output.h"
 #include "tls_client.h"
-#include "lq/print.h"
 
 struct lq_tls {
 	SSL_CTX *ctx;
@@ -221,19 +221,6 @@ static int tls_fail(struct lq_tcp *t, const char *fmt, ...)
 	return -1;
 }
 
-static void dump(int family, const char *dir, const uint8_t *p, size_t len)
-{
-	struct lq_text txt;
-
-	fprintf(stderr, ";; %s %zu octets\n", dir, len);
-	lq_text_init(&txt);
-	lq_print_packet(&txt, family, p, len, false);
-	if (txt.data != NULL)
-		fprintf(stderr, "%s%s", txt.data,
-			txt.len > 0 && txt.data[txt.len - 1] == '\n' ? "" : "\n");
-	lq_text_free(&txt);
-}
-
 /* Send the request and read the answer: 0 to go ahead, -1 (said). */
 static int ask(struct lq_tcp *t, int family, uint32_t xid, const uint8_t *duid, size_t duid_len,
 	       int verbose)
@@ -253,7 +240,7 @@ static int ask(struct lq_tcp *t, int family, uint32_t xid, const uint8_t *duid, 
 	if (err != LQ_OK)
 		return tls_fail(t, "cannot build %s: %s", req, lq_strerror(err));
 	if (verbose)
-		dump(family, "sending", out, len);
+		lq_output_dump_packet(family, "sending", out, len);
 	if (lq_tcp_queue(t, out, len) < 0)
 		return -1;
 	rc = lq_tcp_next(t, &msg);
@@ -268,7 +255,7 @@ static int ask(struct lq_tcp *t, int family, uint32_t xid, const uint8_t *duid, 
 	if (rc < 0)
 		return tls_fail(t, "TLS: no answer to %s: %s", req, t->why);
 	if (verbose)
-		dump(family, "received", msg.data, msg.len);
+		lq_output_dump_packet(family, "received", msg.data, msg.len);
 	v = family == 4 ? lq4_tls_answer_read(xid, msg.data, msg.len, &ans)
 			: lq6_starttls_answer_read(xid, (lq_bytes){ duid, duid_len }, msg.data,
 						   msg.len, &ans);
