@@ -33,6 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define NOW 1700000000
 #define MAX_MSGS 64
 #define MAX_CALLS 512
+#define HISTORY_LIMIT 8
 
 static const char config_text[] =
 	"{\"server-id\": \"192.0.2.1\","
@@ -182,30 +183,48 @@ static void del6(uint8_t low, int64_t when)
 	apply(&ch, when);
 }
 
-static void init(void)
+/* A fresh store in dir with the bindings every run starts from. */
+static void store_up(void)
 {
-	struct lq_store_options o = { .history_limit = 24, .no_sync = true };
-	char err[256];
+	struct lq_store_options o = { .history_limit = HISTORY_LIMIT, .no_sync = true,
+				      .map_size = (size_t)16 << 20 };
 
-	strcpy(dir, "/tmp/lq-fuzz-active-XXXXXX");
-	if (mkdtemp(dir) == NULL || lq_store_open(&store, dir, &o) != LQ_STORE_OK)
+	if (lq_store_open(&store, dir, &o) != LQ_STORE_OK)
 		abort();
-	atexit(cleanup);
 	put4(10, LQ_STATE_ACTIVE, NOW + 3000, NOW - 5000, false);
 	put4(11, LQ_STATE_ACTIVE, NOW + 3000, NOW - 5000, false);
-	put4(12, LQ_STATE_RELEASED, NOW - 10, NOW - 1000, false);
-	put4(14, LQ_STATE_ACTIVE, NOW + 3000, NOW - 500, true);
-	put4(16, LQ_STATE_ACTIVE, NOW - 5, NOW - 400, false);
 	put6(0x10, false, duid_a, sizeof(duid_a), LQ_STATE_ACTIVE, NOW + 3000, NOW - 5000);
+	put4(12, LQ_STATE_RELEASED, NOW - 10, NOW - 1000, false);
 	put6(0x11, false, duid_a, sizeof(duid_a), LQ_STATE_ACTIVE, NOW + 3000, NOW - 900);
 	put6(0x01, true, duid_a, sizeof(duid_a), LQ_STATE_ACTIVE, NOW + 3000, NOW - 800);
+	put4(14, LQ_STATE_ACTIVE, NOW + 3000, NOW - 500, true);
+	put4(16, LQ_STATE_ACTIVE, NOW - 5, NOW - 400, false);
 	put6(0x12, false, duid_b, sizeof(duid_b), LQ_STATE_EXPIRED, NOW - 60, NOW - 300);
 	del4(20, NOW - 200);
 	del6(0x13, NOW - 100);
-	if (lq_config_parse(config_text, strlen(config_text), NULL, &cfg, err, sizeof(err)) != 0)
-		abort();
 	if (lq_store_read_begin(store, &reader) != LQ_STORE_OK)
 		abort();
+}
+
+static void store_down(void)
+{
+	lq_store_read_end(reader);
+	reader = NULL;
+	lq_store_close(store);
+	store = NULL;
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static void init(void)
+{
+	char err[256];
+
+	strcpy(dir, "/tmp/lq-fuzz-active-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		abort();
+	if (lq_config_parse(config_text, strlen(config_text), NULL, &cfg, err, sizeof(err)) != 0)
+		abort();
+	atexit(cleanup);
 }
 
 /* The changes made while every query runs: the same each time. */
@@ -298,9 +317,6 @@ static void run(int family, const uint8_t *data, size_t size, const struct lq_qu
 	size_t len = 0;
 	int rc;
 
-	lq_store_read_reset(reader);
-	if (lq_store_read_renew(reader) != LQ_STORE_OK)
-		abort();
 	rc = lq_active_open(&env, reader, family, data, size, peer, &q, &opened);
 	if (rc != 0)
 		abort();
@@ -347,10 +363,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int family;
 	bool refused;
 
+	static bool ready;
+
 	if (size < 1)
 		return 0;
-	if (store == NULL)
+	if (!ready) {
 		init();
+		ready = true;
+	}
 	family = (data[0] & 1) != 0 ? 6 : 4;
 	refused = (data[0] & 2) != 0;
 	memset(&peer, 0, sizeof(peer));
@@ -368,6 +388,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (refused)
 			peer.addr[5] = 0x0e;
 	}
+	store_up();     /* lq_store_open makes the directory again */
 	run(family, data + 1, size - 1, &peer);
+	store_down();
 	return 0;
 }

@@ -31,13 +31,14 @@
  *   lq_active_close(q), then end the reader.
  *
  * The snapshot rule: catch-up cursors live in the snapshot the query was
- * opened with. While lq_active_catching_up(q) is true, the transport passes
- * that same reader, neither reset nor renewed (lq_active_next then reads
- * only it; live changes wait until catch-up is over, RFC 7653 9.3 allows
- * either order). Once catch-up is over (or when there was none) the reader
- * may be renewed before any call; each call must get a snapshot at least as
- * new as the previous one. Nothing the engine keeps points into a snapshot
- * between calls once catch-up is over. */
+ * opened with. While lq_active_catching_up(q) is true, that reader must
+ * stay as it is (neither reset, renewed nor ended): lq_active_next reads
+ * only it then, whatever reader it is given, and live changes wait until
+ * catch-up is over (RFC 7653 9.3 allows either order). Once catch-up is
+ * over (or when there was none) the engine no longer uses it: the
+ * transport may renew it or end it, and passes to each call a snapshot at
+ * least as new as the previous call's. Nothing the engine keeps points
+ * into a snapshot between calls once catch-up is over. */
 #ifndef LQ_ACTIVE_H
 #define LQ_ACTIVE_H
 

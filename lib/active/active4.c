@@ -45,8 +45,9 @@
  *   binding of the VPN that changed at or after the start time, as in the
  *   snapshot the query began with, in force (DHCPLEASEACTIVE) or not
  *   (DHCPLEASEUNASSIGNED with its dhcp-state: released, expired, ...),
- *   then each address whose binding was deleted since and is absent, as
- *   DHCPLEASEUNASSIGNED, then DHCPLEASEQUERYSTATUS CatchUpComplete (8.2),
+ *   then each address whose binding was deleted since and is absent, once
+ *   (lib/bulk/gone.c), as DHCPLEASEUNASSIGNED, then DHCPLEASEQUERYSTATUS
+ *   CatchUpComplete (8.2),
  *   then the live changes made since the query began.
  * - live: every change in the history after the query's position, in
  *   order, is sent as the binding is in the snapshot of the call
@@ -139,7 +140,7 @@ struct lq_active4 {
 	struct lq_store_reader *open_reader;
 	int64_t start;
 	struct lq_store_cursor *cursor;
-	struct lq_active_gone *gone;
+	struct lq_gone_cursor *gone;        /* deleted keys (lib/bulk/gone.c) */
 
 	struct lq_active_feed feed;
 	struct lq4_found found;         /* the message being written */
@@ -323,7 +324,7 @@ static int emit(struct lq_active4 *q, int64_t now, uint8_t *out, size_t cap, siz
 		q->phase = PH_FINISHED;
 		lq_store_cursor_close(q->cursor);
 		q->cursor = NULL;
-		lq_active_gone_close(q->gone);
+		lq_gone_close(q->gone);
 		q->gone = NULL;
 		lq_active_feed_end(&q->feed);
 	}
@@ -495,11 +496,11 @@ static int gone_step(struct lq_active4 *q)
 	if (!q->deletes)
 		return 0;
 	if (q->gone == NULL) {
-		rc = lq_active_gone_open(q->open_reader, 4, q->start, &q->gone);
+		rc = lq_gone_open(q->open_reader, 4, true, q->start, false, 0, &q->gone);
 		if (rc < 0)
 			return rc;
 	}
-	rc = lq_active_gone_next(q->gone, &key);
+	rc = lq_gone_next(q->gone, &key);
 	if (rc == 1)
 		set_gone(q, &key);
 	return rc;
@@ -569,7 +570,7 @@ int lq_active4_next(struct lq_active4 *q, struct lq_store_reader *reader, int64_
 			return emit(q, now, out, cap, len, progress, false);
 		if (rc != 0)
 			return rc;
-		lq_active_gone_close(q->gone);
+		lq_gone_close(q->gone);
 		q->gone = NULL;
 		q->phase = PH_COMPLETE;
 		/* fall through */
@@ -628,7 +629,7 @@ void lq_active4_close(struct lq_active4 *q)
 	if (q == NULL)
 		return;
 	lq_store_cursor_close(q->cursor);
-	lq_active_gone_close(q->gone);
+	lq_gone_close(q->gone);
 	lq_active_feed_end(&q->feed);
 	free(q);
 }

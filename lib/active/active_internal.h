@@ -6,6 +6,7 @@
 #define LQ_ACTIVE_INTERNAL_H
 
 #include "lq/active.h"
+#include "../bulk/gone.h"
 
 struct lq_active4;
 struct lq_active6;
@@ -62,16 +63,5 @@ int lq_active_feed_begin(struct lq_active_feed *f, struct lq_store_reader *reade
  * error. */
 int lq_active_feed_next(struct lq_active_feed *f, struct lq_store_history_entry *e);
 void lq_active_feed_end(struct lq_active_feed *f);
-
-/* ---- catch-up: what was deleted (active.c) ----
- * The keys of the family whose binding was deleted at or after start and
- * is absent from reader's snapshot, for the catch-up's "gone" part.
- * next: 1 (*key), 0 at the end, LQ_ACTIVE_AGAIN when the call's budget of
- * history entries is spent, < 0 a store error. */
-struct lq_active_gone;
-int lq_active_gone_open(struct lq_store_reader *reader, uint8_t family, int64_t start,
-			struct lq_active_gone **out);
-int lq_active_gone_next(struct lq_active_gone *g, struct lq_binding_key *key);
-void lq_active_gone_close(struct lq_active_gone *g);
 
 #endif

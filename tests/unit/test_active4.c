@@ -581,16 +581,20 @@ static void test_catch_up_boundaries(void **state)
 }
 
 /* A binding deleted and stored again since the start time is sent as it
- * is, not as deleted. */
+ * is, not as deleted; one deleted twice is reported once. */
 static void test_catch_up_deleted_and_back(void **state)
 {
 	struct fixture *f = *state;
 
 	put(f, "10.0.0.40", 0x28, LQ_STATE_ACTIVE, NOW - 100);
+	/* deleted, stored and deleted again: reported once */
+	delete_at(f->store, "10.0.0.11", NOW - 90);
+	put(f, "10.0.0.11", 0x0b, LQ_STATE_ACTIVE, NOW - 80);
+	delete_at(f->store, "10.0.0.11", NOW - 70);
 	renew(f);
 	open_q(f, since(DELETED_40));
 	drain(f, NOW);
-	EXPECT(f, "A 10.0.0.40 2", "U 10.0.0.41 1", "S 7");
+	EXPECT(f, "A 10.0.0.40 2", "U 10.0.0.41 1", "U 10.0.0.11 1", "S 7");
 }
 
 static void test_catch_up_vpn(void **state)
