@@ -11,7 +11,10 @@
  *
  * Where the text of RFC 7724 is followed, and lq's choices where it leaves
  * room (section numbers of RFC 7724; RFC 7653, its DHCPv6 twin, says the
- * same in the sections given):
+ * same in the sections given. The RFC 7724 numbers were written from its
+ * structure, which mirrors RFC 7653's, without its text at hand: the
+ * behaviour follows RFC 7653's text, checked; the v4 numbers want a check
+ * against the RFC):
  * - a message that does not decode, is not a DHCPACTIVELEASEQUERY (a
  *   DHCPBULKLEASEQUERY, DHCPTLS ...) or is no BOOTREQUEST closes the
  *   connection: the transport routes each message type to its engine.
