@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="meson ninja-build pkg-config gcc clang llvm libclang-rt-14-dev
-libcmocka-dev libjansson-dev libevent-dev libssl-dev liblmdb-dev libpq-dev
+libcmocka-dev libjansson-dev libevent-dev libssl-dev openssl liblmdb-dev libpq-dev
 tshark python3 clang-tidy cppcheck
 kea-dhcp4-server kea-dhcp6-server kea-admin isc-dhcp-server iproute2 procps
 python3-scapy"

@@ -81,8 +81,15 @@ const char *lq_answer_state(const struct lq_answer *a)
 
 	if (a->outcome != LQ_OUTCOME_BINDING)
 		return NULL;
-	if (a->family == 6)
-		return "active";        /* RFC 5007: only leases with a non-zero valid lifetime */
+	if (a->family == 6) {
+		/* RFC 5007: only leases with a non-zero valid lifetime; an active
+		 * leasequery (RFC 7653) also reports leases that ended, with
+		 * lifetimes 0 */
+		for (uint16_t i = 0; i < a->n_leases; i++)
+			if (a->leases[i].valid != 0)
+				return "active";
+		return a->n_leases > 0 ? "inactive" : "active";
+	}
 	if (a->has_dhcp_state && a->dhcp_state < sizeof(v4_states) / sizeof(v4_states[0]) &&
 	    v4_states[a->dhcp_state] != NULL)
 		return v4_states[a->dhcp_state];

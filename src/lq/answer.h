@@ -121,7 +121,9 @@ lq_bytes lq_answer_keep(struct lq_answer *a, lq_bytes v);
 
 /* The state of the binding an answer carries, as lq's JSON names it:
  * "active", "unassigned" (v4 DHCPLEASEUNASSIGNED without dhcp-state) or
- * the dhcp-state name ("expired", ...); NULL without a binding. */
+ * the dhcp-state name ("expired", ...); v6 "inactive" when every lease
+ * has valid lifetime 0 (an active leasequery reporting leases that ended);
+ * NULL without a binding. */
 const char *lq_answer_state(const struct lq_answer *a);
 /* The protocol status name: "Success" when the reply has none. */
 const char *lq_answer_status_name(const struct lq_answer *a);

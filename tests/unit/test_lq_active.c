@@ -853,6 +853,48 @@ static void test_stream6_data_missing(void **state)
 	lq_answer_free(f.a);
 }
 
+static void test_state6_inactive(void **state)
+{
+	struct feed6 f;
+	struct lq_stream_read res;
+	struct lq6_writer w;
+	uint8_t pkt[300];
+	size_t len;
+	lq_ip6 addr = {{0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0}};
+	json_t *o;
+	(void)state;
+
+	feed6_init(&f);
+	lq_astream_begin(&f.st, false, 0);
+	assert_int_equal(feed6(&f, LQ6_LEASEQUERY_REPLY, -1, T_NOW, false, T_NOW),
+			 LQ_ASTREAM_ACCEPTED);
+	/* a lease that ended: lifetimes 0 (a deleted one even without the
+	 * client's DUID) */
+	lq6w_init(&w, pkt, sizeof(pkt));
+	lq6w_header(&w, LQ6_LEASEQUERY_DATA, XID6);
+	lq6w_option_u32(&w, LQ6_OPT_LQ_BASE_TIME, lq_time_to_v6(T_NOW + 1));
+	lq6w_open(&w, LQ6_OPT_CLIENT_DATA);
+	lq6w_iaaddr(&w, &addr, 0, 0);
+	lq6w_close(&w);
+	assert_int_equal(lq6w_finish(&w, &len), LQ_OK);
+	assert_null(lq6_bulk_read(&f.q, 1, (lq_bytes){ duid_req, sizeof(duid_req) }, pkt, len,
+				  f.a, &res));
+	assert_int_equal(lq_astream_step(&f.st, res.event, f.a, T_NOW + 1, &f.step),
+			 LQ_ASTREAM_BINDING);
+	assert_string_equal(lq_answer_state(f.a), "inactive");
+	o = lq_output_binding_json(f.a);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "state")), "inactive");
+	assert_null(json_object_get(o, "client_id"));
+	assert_int_equal(json_array_size(json_object_get(o, "addresses")), 1);
+	json_decref(o);
+	/* an active one */
+	assert_int_equal(feed6(&f, LQ6_LEASEQUERY_DATA, -1, T_NOW + 2, true, T_NOW + 2),
+			 LQ_ASTREAM_BINDING);
+	assert_string_equal(lq_answer_state(f.a), "active");
+	lq_answer_free(f.a);
+}
+
 /* ------------------------------------------------- clock skew */
 
 static void test_skew(void **state)
@@ -972,6 +1014,7 @@ int main(void)
 		cmocka_unit_test(test_stream4_reader),
 		cmocka_unit_test(test_stream6),
 		cmocka_unit_test(test_stream6_data_missing),
+		cmocka_unit_test(test_state6_inactive),
 		cmocka_unit_test(test_skew),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_state_file),
