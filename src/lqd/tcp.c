@@ -395,9 +395,11 @@ static unsigned take_queries(struct tcp_conn *c)
 		}
 		if (have < 2 + need)
 			break;
+		/* take the frame out before starting it: a TLS upgrade reads what
+		 * follows it from this buffer */
 		evbuffer_drain(in, 2);
-		start_query(c, evbuffer_pullup(in, (ssize_t)need), need);
-		evbuffer_drain(in, need);
+		evbuffer_remove(in, c->tcp->frame, need);
+		start_query(c, c->tcp->frame, need);
 		taken++;
 		if (c->tls != was_tls)
 			break;          /* the TLS layer reads from now on */

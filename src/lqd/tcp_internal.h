@@ -77,6 +77,7 @@ struct lqd_tcp {
 	time_t log_second;
 	unsigned log_count;
 	uint8_t scratch[2 + LQ_BULK_MSG_MAX];
+	uint8_t frame[LQ_FRAME_MAX];    /* the query being started */
 	SSL_CTX *ssl_ctx;               /* NULL: tls.mode off */
 	/* active leasequery: the store's change notifications */
 	int notify_fd;                  /* eventfd written by lqd_tcp_notify */
