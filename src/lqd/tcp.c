@@ -264,6 +264,8 @@ void tcp_conn_protocol_error(struct tcp_conn *c, const char *reason)
 	lqd_log(LQD_LOG_WARNING, "tcp: %s: %s: closing the connection", c->who, reason);
 	for (unsigned i = c->n_queries; i-- > 0;)
 		query_terminate(c, i, reason);
+	if (c->active != NULL)
+		tcp_active_terminate(c, reason);
 	tcp_conn_close_gracefully(c);
 }
 
