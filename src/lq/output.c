@@ -736,7 +736,7 @@ int lq_output_json_line(json_t *v, FILE *out)
 
 	if (v == NULL)
 		return -1;
-	s = json_dumps(v, JSON_COMPACT);
+	s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	json_decref(v);
 	if (s == NULL)
 		return -1;
