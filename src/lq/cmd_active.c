@@ -757,6 +757,11 @@ static lq_err build_active(struct run *r, uint32_t xid, bool has_start, int64_t 
 	return lq6_active_build(b, out, cap, len);
 }
 
+static bool counted_out(const struct run *r)
+{
+	return r->o->count != 0 && r->count >= r->o->count;
+}
+
 /* The bulk query that fills a DataMissing gap (RFC 7653 8.4.1): on a
  * second connection, with the same TLS; every binding it returns is
  * printed with source "bulk". True when it ran to its end. */
@@ -834,6 +839,12 @@ static bool repair(struct run *r, const struct lq_astream_step *step)
 		lq_answer_settle(a, a->has_base_time ? lq_astream_to_local(&r->st, a->base_time)
 						     : (int64_t)time(NULL));
 		print_record(r, "bulk", false);
+		if (counted_out(r)) {
+			/* --count reached: the gap is not filled, nothing advances */
+			status = "Stopped";
+			snprintf(error, sizeof(error), "--count reached");
+			goto out;
+		}
 	}
 	status = lq_stream_status_name(&sq, r->family);
 	ok = !lq_stream_failed(&sq);
@@ -850,15 +861,10 @@ out:
 			json_object_set_new(ev, "error", json_string(error));
 	}
 	print_event(r, ev);
-	if (!ok)
+	if (!ok && !counted_out(r))
 		fprintf(stderr, "lq active: %s: the bulk query for the missing data failed: %s%s%s\n",
 			r->where, status, error[0] != '\0' ? ": " : "", error);
 	return ok;
-}
-
-static bool counted_out(const struct run *r)
-{
-	return r->o->count != 0 && r->count >= r->o->count;
 }
 
 /* One message of the stream: 0 goes on, else an ending. */
@@ -940,9 +946,10 @@ static int on_message(struct run *r, struct lq_stream_query *sq, lq_bytes msg)
 	case LQ_ASTREAM_NOTHING:
 		break;
 	}
+	/* the state first: the message that reaches --count counts too */
+	keep_state(r);
 	if (counted_out(r))
 		return end(r, END_COUNT, "Success", "%llu bindings", (unsigned long long)r->count);
-	keep_state(r);
 	return 0;
 }
 
