@@ -321,13 +321,9 @@ static void start_query(struct tcp_conn *c, const uint8_t *msg, size_t len)
 		tcp_conn_close_gracefully(c);
 		return;
 	}
-	if (opened.action == LQ_BULK_NOT_BULK) {
-		lq_store_read_end(reader);
-		start_other(c, msg, len, opened.msg_type);
-		c->spoke = true;
-		return;
-	}
-	if (tcp_tls_required(c)) {
+	bool tls_request = opened.action == LQ_BULK_NOT_BULK &&
+			   opened.msg_type == (c->family == 4 ? LQ4_TLS : LQ6_STARTTLS);
+	if (tcp_tls_required(c) && !tls_request) {
 		/* tls.mode required: a plain-text query is not answered (RFC 7653 9.1) */
 		if (opened.action == LQ_BULK_RUN)
 			lq_bulk_close(q);
@@ -337,6 +333,12 @@ static void start_query(struct tcp_conn *c, const uint8_t *msg, size_t len)
 			lqd_log(LQD_LOG_WARNING, "tcp: %s: a query without TLS, and tls.mode is required: closing",
 				c->who);
 		tcp_conn_close_gracefully(c);
+		return;
+	}
+	if (opened.action == LQ_BULK_NOT_BULK) {
+		lq_store_read_end(reader);
+		start_other(c, msg, len, opened.msg_type);
+		c->spoke = true;
 		return;
 	}
 	c->spoke = true;
