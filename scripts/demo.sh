@@ -5,8 +5,9 @@
 # framed TCP stream of bulk messages is split into its messages. Then lqd
 # loads the bundled Kea lease files into its store, follows a line appended
 # to one, and takes a binding pushed through its control socket; lq asks
-# lqd single leasequeries of both families over UDP and bulk leasequeries
-# of both families over TCP.
+# lqd single leasequeries of both families over UDP, bulk leasequeries of
+# both families over TCP, and follows lqd with an active leasequery: a live
+# change, then a catch-up after a reconnect.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -113,6 +114,26 @@ echo "\$ lq bulk -6 -s [::1]:10547 --link 2001:db8:1::2 | head -24"
 echo "..."
 echo "\$ lq bulk -6 -s [::1]:10547 --link :: --start-time now-60 --json | tail -1"
 "$BUILD"/lq bulk -6 -s '[::1]:10547' --link :: --start-time now-60 --json | tail -1
+
+echo
+echo "### 8. Active leasequery: live changes, and catch-up after a reconnect (RFC 7724, RFC 7653)"
+echo "# lq active follows lqd; Kea renews $first (a line appended to its lease file)"
+echo "\$ lq active -4 -s 127.0.0.1:10067 --state \$tmp/state --count 1"
+"$BUILD"/lq active -4 -s 127.0.0.1:10067 --state "$tmp/state" --count 1 >"$tmp/active1.txt" 2>&1 &
+active_pid=$!
+sleep 0.5
+sed -n 2p "$tmp/leases4.csv" | awk -F, -v OFS=, -v now="$(date +%s)" '{ $5 = now + 7200; print }' >>"$tmp/leases4.csv"
+for _ in $(seq 50); do kill -0 $active_pid 2>/dev/null || break; sleep 0.1; done
+kill $active_pid 2>/dev/null || true
+wait $active_pid 2>/dev/null || true
+cat "$tmp/active1.txt"
+echo "# the requestor is gone; meanwhile two bindings change"
+sleep 1
+ctl "{\"command\":\"add\",\"binding\":{\"address\":\"10.0.200.1\",\"state\":\"active\",\"hwaddr\":\"02:00:00:00:c8:01\",\"valid_lifetime\":3600,\"expire\":$(($(date +%s) + 3600))}}"
+ctl '{"command":"delete","address":"10.0.1.2"}'
+echo "# it reconnects with the base-time its state file kept: catch-up, the deleted address comes back UNASSIGNED"
+echo "\$ lq active -4 -s 127.0.0.1:10067 --state \$tmp/state --count 3 --json"
+timeout 10 "$BUILD"/lq active -4 -s 127.0.0.1:10067 --state "$tmp/state" --count 3 --json || echo "(exit $?)"
 kill $lqd_pid
 wait $lqd_pid 2>/dev/null || true
 
