@@ -143,6 +143,7 @@ if [ -x build/lqd ]; then
 	# scapy is Debian's (python3-scapy): run Debian's python3
 	e2e lqd-udp /usr/bin/python3 tests/e2e/lqd_udp.py build
 	e2e lqd-bulk /usr/bin/python3 tests/e2e/lqd_bulk.py build
+	e2e lqd-active /usr/bin/python3 tests/e2e/lqd_active.py build
 	# the bulk benchmark script, small: it must run and count exactly
 	e2e bulk-bench-smoke sh bench/bulk_bench.sh -n 20000 -r 1 -w "$(mktemp -d)"
 	if [ "$(id -u)" = 0 ]; then
