@@ -43,6 +43,8 @@
 
 #define CONNECT_TIMEOUT_MS 30000u
 #define STATE_INTERVAL_MS 1000u         /* the state file is written at most this often */
+#define TLS_REFUSAL_MS 5000u            /* a TLS connection closed this soon, unanswered:
+					 * our certificate was refused */
 #define VALUE_MAX 512
 
 struct active_opts {
@@ -416,6 +418,7 @@ struct run {
 	uint64_t printed;               /* records and events printed (text: blank lines) */
 	bool first;                     /* the first connection is still to be made */
 	bool accepted;                  /* the current connection's query was answered */
+	uint64_t connected_ms;          /* when it was made (and TLS set up) */
 	bool state_pending;             /* the state file is behind */
 	uint64_t state_written_ms;
 	bool state_warned;
@@ -958,9 +961,13 @@ static int transport_lost(struct run *r)
 	struct lq_tcp *t = r->tcp;
 
 	/* with TLS 1.3 the server checks our certificate after our handshake
-	 * has completed: a server that refuses it closes the connection (or
-	 * sends an alert) before answering the query. Not retried. */
-	if (r->tls != NULL && !r->accepted && (t->fail == LQ_TCP_CLOSED || t->fail == LQ_TCP_TLS))
+	 * has completed: a server that refuses it sends an alert, or closes the
+	 * connection at once, before answering the query. Not retried. (A
+	 * DHCPv4 server says nothing when it accepts a query: a connection
+	 * closed later is only lost.) */
+	if (r->tls != NULL && !r->accepted &&
+	    (t->fail == LQ_TCP_TLS ||
+	     (t->fail == LQ_TCP_CLOSED && now_ms() - r->connected_ms < TLS_REFUSAL_MS)))
 		return end(r, END_FATAL, "TLSFailed", "the server closed the TLS connection before "
 			   "answering the query (%s): it does not accept our certificate%s",
 			   t->why, r->o->tls.cert == NULL ? " (none given: --tls-cert)" : "");
@@ -991,6 +998,7 @@ static int run_connection(struct run *r)
 	r->accepted = false;
 	if (open_connection(r, r->tcp, r->o->timeout_ms, &ending) < 0)
 		return ending;
+	r->connected_ms = now_ms();
 	/* --start-time wins for the first connection; afterwards the highest
 	 * base-time kept (or, when none came, the start time sent before) */
 	has_start = lq_astream_next_start(&r->st, &start);
