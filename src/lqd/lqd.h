@@ -37,6 +37,11 @@ void lqd_log(enum lqd_log_level level, const char *fmt, ...) __attribute__((form
 /* Would a line of this level be written? (skip formatting when not) */
 bool lqd_log_enabled(enum lqd_log_level level);
 
+/* ---- listen_socket.c ---- */
+/* A socket bound to listen address l: TCP (listening, non-blocking) on its
+ * tcp-port, or UDP (SO_REUSEPORT) on its udp-port. -1 with errno. */
+int lqd_listen_socket(const struct lq_config_listen *l, bool tcp);
+
 /* ---- peer.c: who sent a query ---- */
 #define LQD_PEER_TEXT_MAX 64
 void lqd_peer_from_sockaddr(const struct sockaddr_storage *ss, struct lq_query_peer *peer);

@@ -670,41 +670,10 @@ static void *tcp_thread_main(void *arg)
 
 /* ---- setup ---- */
 
-static int open_listen_socket(const struct lq_config_listen *l)
-{
-	int on = 1;
-	int fd = socket(l->family == 4 ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0)
-		goto fail;
-	if (l->family == 4) {
-		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(l->tcp_port)};
-		memcpy(&sin.sin_addr, l->v4.b, 4);
-		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
-			goto fail;
-	} else {
-		struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(l->tcp_port)};
-		memcpy(&sin6.sin6_addr, l->v6.b, 16);
-		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) < 0 ||
-		    bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0)
-			goto fail;
-	}
-	if (listen(fd, TCP_BACKLOG) < 0)
-		goto fail;
-	return fd;
-fail:;
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
-}
-
 static int start_listener(struct lqd_tcp *tcp, const struct lq_config_listen *l)
 {
 	struct tcp_listener *tl = &tcp->listeners[tcp->n_listeners];
-	int fd = open_listen_socket(l);
+	int fd = lqd_listen_socket(l, true);
 
 	if (fd < 0) {
 		lqd_log(LQD_LOG_ERROR, "tcp: cannot listen on %s port %u: %s", l->address, l->tcp_port,

@@ -23,7 +23,6 @@
 #define TCP_IN_MAX ((size_t)2 + LQ_FRAME_MAX) /* read no further ahead than one whole query */
 #define TCP_LINGER_S 5             /* after our FIN, wait this long for the requestor's */
 #define TCP_STOP_GRACE_MS 2000     /* shutdown: time for the QueryTerminated messages */
-#define TCP_BACKLOG 64
 #define LOG_REJECTS_PER_SECOND 10
 
 struct tcp_query {

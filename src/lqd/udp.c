@@ -72,38 +72,6 @@ static unsigned threads_per_address(void)
 	return n > UDP_MAX_THREADS ? UDP_MAX_THREADS : (unsigned)n;
 }
 
-static int open_socket(const struct lq_config_listen *l)
-{
-	int on = 1;
-	int fd = socket(l->family == 4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) < 0)
-		goto fail;
-	if (l->family == 4) {
-		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(l->udp_port)};
-		memcpy(&sin.sin_addr, l->v4.b, 4);
-		/* no IP_PKTINFO: nothing reads it for IPv4, and the kernel would
-		 * build the control message for every datagram */
-		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
-			goto fail;
-		return fd;
-	}
-	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(l->udp_port)};
-	memcpy(&sin6.sin6_addr, l->v6.b, 16);
-	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) < 0 ||
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0)
-		goto fail;
-	return fd;
-fail:;
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
-}
-
 /* On the unspecified address, DHCPv6 requestors on the link may send to
  * All_DHCP_Relay_Agents_and_Servers: join it on every interface that has
  * multicast. Failures are not fatal (unicast still works). */
@@ -273,7 +241,7 @@ static int start_thread(struct lqd_udp *udp, struct udp_thread *t, const struct 
 {
 	t->udp = udp;
 	t->listen = l;
-	t->fd = open_socket(l);
+	t->fd = lqd_listen_socket(l, false);
 	if (t->fd < 0) {
 		lqd_log(LQD_LOG_ERROR, "udp: cannot listen on %s port %u: %s", l->address, l->udp_port, strerror(errno));
 		return -1;
