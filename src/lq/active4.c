@@ -1,8 +1,6 @@
 /* active4.c - DHCPv4 active leasequery for the requestor (RFC 7724): the
  * DHCPTLS request that opens a TLS connection and the reading of the
  * server's DHCPTLS answer. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,33 +22,6 @@ lq_err lq4_tls_build(uint32_t xid, uint8_t *out, size_t cap, size_t *out_len)
 	return err;
 }
 
-static enum lq_tls_verdict verdict(struct lq_tls_answer *ans, enum lq_tls_verdict v,
-				   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static enum lq_tls_verdict verdict(struct lq_tls_answer *ans, enum lq_tls_verdict v,
-				   const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(ans->why, sizeof(ans->why), fmt, ap);
-	va_end(ap);
-	return v;
-}
-
-static void keep_status(struct lq_tls_answer *ans, const struct lq4_msg *m)
-{
-	size_t n;
-
-	ans->has_status = m->has_status;
-	ans->status = m->status_code;
-	n = m->status_text.len < sizeof(ans->status_text) - 1 ? m->status_text.len
-							      : sizeof(ans->status_text) - 1;
-	if (m->status_text.data != NULL && n > 0)
-		memcpy(ans->status_text, m->status_text.data, n);
-	ans->status_text[n] = '\0';
-}
-
 enum lq_tls_verdict lq4_tls_answer_read(uint32_t xid, const uint8_t *pkt, size_t len,
 					struct lq_tls_answer *ans)
 {
@@ -59,35 +30,37 @@ enum lq_tls_verdict lq4_tls_answer_read(uint32_t xid, const uint8_t *pkt, size_t
 
 	memset(ans, 0, sizeof(*ans));
 	if (m == NULL)
-		return verdict(ans, LQ_TLS_BAD, "out of memory");
+		return lq_tls_answer_verdict(ans, LQ_TLS_BAD, "out of memory");
 	if (lq4_decode(pkt, len, m, NULL) != LQ_OK) {
-		v = verdict(ans, LQ_TLS_BAD, "the answer to DHCPTLS is not a DHCPv4 message that "
-			    "decodes");
+		v = lq_tls_answer_verdict(ans, LQ_TLS_BAD, "the answer to DHCPTLS is not a DHCPv4 "
+					  "message that decodes");
 		goto out;
 	}
 	ans->msg_type = m->msg_type;
-	keep_status(ans, m);
+	lq_tls_answer_keep_status(ans, m->has_status, m->status_code, m->status_text);
 	if (m->op != LQ4_BOOTREPLY || m->xid != xid) {
-		v = verdict(ans, LQ_TLS_BAD, "the answer to DHCPTLS (%s, xid 0x%08x) is not a "
-			    "BOOTREPLY with its xid 0x%08x", lq4_msg_type_name(m->msg_type), m->xid,
-			    xid);
+		v = lq_tls_answer_verdict(ans, LQ_TLS_BAD, "the answer to DHCPTLS (%s, xid 0x%08x) is "
+					  "not a BOOTREPLY with its xid 0x%08x",
+					  lq4_msg_type_name(m->msg_type), m->xid, xid);
 		goto out;
 	}
 	if (m->has_status && m->status_code == LQ4_STATUS_TLS_CONNECTION_REFUSED) {
-		v = verdict(ans, LQ_TLS_REFUSED, "the server refused TLS (%s in %s%s%s)",
-			    lq4_status_name(m->status_code), lq4_msg_type_name(m->msg_type),
-			    ans->status_text[0] != '\0' ? ": " : "", ans->status_text);
+		v = lq_tls_answer_verdict(ans, LQ_TLS_REFUSED, "the server refused TLS (%s in %s%s%s)",
+					  lq4_status_name(m->status_code),
+					  lq4_msg_type_name(m->msg_type),
+					  ans->status_text[0] != '\0' ? ": " : "", ans->status_text);
 		goto out;
 	}
 	if (m->msg_type != LQ4_TLS) {
-		v = verdict(ans, LQ_TLS_BAD, "the server answered DHCPTLS with %s, not DHCPTLS",
-			    lq4_msg_type_name(m->msg_type));
+		v = lq_tls_answer_verdict(ans, LQ_TLS_BAD, "the server answered DHCPTLS with %s, not "
+					  "DHCPTLS", lq4_msg_type_name(m->msg_type));
 		goto out;
 	}
 	if (m->has_status && m->status_code != LQ4_STATUS_SUCCESS) {
-		v = verdict(ans, LQ_TLS_REFUSED, "the server refused TLS (DHCPTLS with status "
-			    "%s (%u)%s%s)", lq4_status_name(m->status_code), m->status_code,
-			    ans->status_text[0] != '\0' ? ": " : "", ans->status_text);
+		v = lq_tls_answer_verdict(ans, LQ_TLS_REFUSED, "the server refused TLS (DHCPTLS with "
+					  "status %s (%u)%s%s)", lq4_status_name(m->status_code),
+					  m->status_code, ans->status_text[0] != '\0' ? ": " : "",
+					  ans->status_text);
 		goto out;
 	}
 	v = LQ_TLS_GO;

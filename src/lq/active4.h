@@ -9,6 +9,7 @@
 #define LQ_ACTIVE4_H
 
 #include "active_stream.h"
+#include "tls_answer.h"
 #include "bulk4.h"
 #include "lq/dhcp4.h"
 

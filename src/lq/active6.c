@@ -1,7 +1,5 @@
 /* active6.c - DHCPv6 active leasequery for the requestor (RFC 7653): the
  * ACTIVELEASEQUERY, the STARTTLS request and the reading of its answer. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "active6.h"
@@ -55,54 +53,35 @@ lq_err lq6_starttls_build(uint32_t xid, lq_bytes duid, uint8_t *out, size_t cap,
 	return lq6w_finish(&w, out_len);
 }
 
-static enum lq_tls_verdict verdict(struct lq_tls_answer *ans, enum lq_tls_verdict v,
-				   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static enum lq_tls_verdict verdict(struct lq_tls_answer *ans, enum lq_tls_verdict v,
-				   const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(ans->why, sizeof(ans->why), fmt, ap);
-	va_end(ap);
-	return v;
-}
-
 enum lq_tls_verdict lq6_starttls_answer_read(uint32_t xid, lq_bytes duid, const uint8_t *pkt,
 					     size_t len, struct lq_tls_answer *ans)
 {
 	struct lq6_msg m;
-	size_t n;
 
 	memset(ans, 0, sizeof(*ans));
 	if (lq6_decode(pkt, len, &m, NULL) != LQ_OK)
-		return verdict(ans, LQ_TLS_BAD, "the answer to STARTTLS is not a DHCPv6 message "
-			       "that decodes");
+		return lq_tls_answer_verdict(ans, LQ_TLS_BAD, "the answer to STARTTLS is not a "
+					     "DHCPv6 message that decodes");
 	ans->msg_type = m.type;
-	ans->has_status = m.status.present;
-	ans->status = m.status.code;
-	n = m.status.message.len < sizeof(ans->status_text) - 1 ? m.status.message.len
-								: sizeof(ans->status_text) - 1;
-	if (m.status.message.data != NULL && n > 0)
-		memcpy(ans->status_text, m.status.message.data, n);
-	ans->status_text[n] = '\0';
+	lq_tls_answer_keep_status(ans, m.status.present, m.status.code, m.status.message);
 	/* the draft answers with REPLY (7), RFC 7653 with STARTTLS (23) */
 	if (m.type != LQ6_REPLY && m.type != LQ6_STARTTLS)
-		return verdict(ans, LQ_TLS_BAD, "the server answered STARTTLS with %s, not REPLY "
-			       "or STARTTLS", lq6_msg_type_name(m.type));
+		return lq_tls_answer_verdict(ans, LQ_TLS_BAD, "the server answered STARTTLS with "
+					     "%s, not REPLY or STARTTLS", lq6_msg_type_name(m.type));
 	if (m.xid != (xid & 0xffffffu))
-		return verdict(ans, LQ_TLS_BAD, "the answer to STARTTLS has transaction id 0x%06x, "
-			       "not 0x%06x", m.xid, xid & 0xffffffu);
+		return lq_tls_answer_verdict(ans, LQ_TLS_BAD, "the answer to STARTTLS has "
+					     "transaction id 0x%06x, not 0x%06x", m.xid,
+					     xid & 0xffffffu);
 	if (m.client_id.data != NULL &&
 	    (m.client_id.len != duid.len || memcmp(m.client_id.data, duid.data, duid.len) != 0))
-		return verdict(ans, LQ_TLS_BAD, "the answer to STARTTLS carries another "
-			       "OPTION_CLIENTID than our DUID");
+		return lq_tls_answer_verdict(ans, LQ_TLS_BAD, "the answer to STARTTLS carries "
+					     "another OPTION_CLIENTID than our DUID");
 	if (m.status.present && m.status.code != LQ6_STATUS_SUCCESS)
-		return verdict(ans, LQ_TLS_REFUSED, "the server refused TLS (%s with status %s "
-			       "(%u)%s%s)", lq6_msg_type_name(m.type), lq6_status_name(m.status.code),
-			       m.status.code, ans->status_text[0] != '\0' ? ": " : "",
-			       ans->status_text);
+		return lq_tls_answer_verdict(ans, LQ_TLS_REFUSED, "the server refused TLS (%s with "
+					     "status %s (%u)%s%s)", lq6_msg_type_name(m.type),
+					     lq6_status_name(m.status.code), m.status.code,
+					     ans->status_text[0] != '\0' ? ": " : "",
+					     ans->status_text);
 	return LQ_TLS_GO;
 }
 

@@ -11,6 +11,7 @@
 #define LQ_ACTIVE6_H
 
 #include "active_stream.h"
+#include "tls_answer.h"
 #include "query6.h"
 
 #define LQ6_STARTTLS_MAX_LEN 256

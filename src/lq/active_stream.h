@@ -8,8 +8,7 @@
  * catch-up is over, never one from during catch-up: RFC 7653 8.3 and
  * 8.4.1, RFC 7724 the same), the clock skew between server and requestor
  * (RFC 7653 8.5), the reconnection backoff, and the state file's contents.
- * Also the answers to DHCPTLS / STARTTLS, which active4.h and active6.h
- * read. */
+ * (The answers to DHCPTLS / STARTTLS are in tls_answer.h.) */
 #ifndef LQ_ACTIVE_STREAM_H
 #define LQ_ACTIVE_STREAM_H
 
@@ -24,23 +23,6 @@
 #define LQ_ACTIVE_RCV_TIMEOUT_MS 120000u        /* ACTIVE_LQ_RCV_TIMEOUT: 120 s */
 #define LQ_ACTIVE_RECONNECT_MAX_MS 60000u       /* default --reconnect-max */
 #define LQ_ACTIVE_SKEW_WEIGHT 0.125             /* of a new sample after the first */
-
-/* ------------------------------------------------------------ TLS answers */
-
-/* What the server made of DHCPTLS (RFC 7724) / STARTTLS (RFC 7653 8.2). */
-enum lq_tls_verdict {
-	LQ_TLS_GO = 0,          /* no status (or Success): start the handshake */
-	LQ_TLS_REFUSED,         /* a status: TLSConnectionRefused or another */
-	LQ_TLS_BAD,             /* not an answer to our request (why says why) */
-};
-
-struct lq_tls_answer {
-	uint8_t msg_type;               /* v4 DHCPTLS; v6 REPLY or STARTTLS */
-	bool has_status;
-	uint16_t status;
-	char status_text[128];
-	char why[192];                  /* REFUSED, BAD: in words */
-};
 
 /* ------------------------------------------------------------ the stream */
 

@@ -3,13 +3,12 @@
  * 7.2), and the reading of the reply stream (section 7.3): replies matched
  * to their query by xid, the server-id of a query's first reply applied to
  * the following ones, DHCPLEASEQUERYDONE ending a query. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bulk4.h"
 #include "query4.h"
+#include "stream_read.h"
 #include "lq/lqtime.h"
 
 const uint8_t lq4_bulk_default_prl[] = {
@@ -101,41 +100,9 @@ lq_err lq4_bulk_build(const struct lq4_bulk_request *q, uint8_t *out, size_t cap
 
 /* ------------------------------------------------------------ replies */
 
-static const char *refuse(struct lq_stream_read *res, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static const char *refuse(struct lq_stream_read *res, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(res->why, sizeof(res->why), fmt, ap);
-	va_end(ap);
-	return res->why;
-}
-
 static bool ip4_zero(const lq_ip4 *a)
 {
 	return (a->b[0] | a->b[1] | a->b[2] | a->b[3]) == 0;
-}
-
-/* The query the message belongs to, or NULL (res->why says why). */
-static struct lq_stream_query *find_query(struct lq_stream_query *queries, size_t n, uint32_t xid,
-					  struct lq_stream_read *res)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (queries[i].xid != xid)
-			continue;
-		if (queries[i].finished) {
-			refuse(res, "reply with xid 0x%08x for a query that has already finished "
-				    "(after its DHCPLEASEQUERYDONE; RFC 6926 7.3)", xid);
-			return NULL;
-		}
-		res->query = i;
-		return &queries[i];
-	}
-	refuse(res, "reply with xid 0x%08x matches no query (RFC 6926 7.3)", xid);
-	return NULL;
 }
 
 const char *lq4_bulk_read(struct lq_stream_query *queries, size_t n, struct lq4_msg *scratch,
@@ -144,26 +111,17 @@ const char *lq4_bulk_read(struct lq_stream_query *queries, size_t n, struct lq4_
 {
 	struct lq4_msg *m = scratch;
 	struct lq_stream_query *q;
-	lq_diag diag;
+	lq_diag diag = { LQ_OK, 0, -1 };
 	lq_err err;
 
-	memset(res, 0, sizeof(*res));
-	if (len > sizeof(a->pkt))
-		return refuse(res, "message of %zu octets is too long", len);
-	lq_answer_reset(a);
-	memcpy(a->pkt, pkt, len);
-	a->pkt_len = len;
-	if ((err = lq4_decode(a->pkt, a->pkt_len, m, &diag)) != LQ_OK) {
-		if (diag.option >= 0)
-			return refuse(res, "not a DHCPv4 message that decodes: %s at offset %zu "
-					   "(option %d)", lq_strerror(err), diag.offset, diag.option);
-		return refuse(res, "not a DHCPv4 message that decodes: %s at offset %zu",
-			      lq_strerror(err), diag.offset);
-	}
+	if (lq_stream_take(res, a, pkt, len) != NULL)
+		return res->why;
+	if ((err = lq4_decode(a->pkt, a->pkt_len, m, &diag)) != LQ_OK)
+		return lq_stream_undecodable(res, "DHCPv4", err, &diag);
 	if (m->op != LQ4_BOOTREPLY)
-		return refuse(res, "%s with xid 0x%08x is not a BOOTREPLY",
-			      lq4_msg_type_name(m->msg_type), m->xid);
-	if ((q = find_query(queries, n, m->xid, res)) == NULL)
+		return lq_stream_refuse(res, "%s with xid 0x%08x is not a BOOTREPLY",
+					lq4_msg_type_name(m->msg_type), m->xid);
+	if ((q = lq_stream_find(queries, n, 4, m->xid, res)) == NULL)
 		return res->why;
 	switch (m->msg_type) {
 	case LQ4_LEASEACTIVE:
@@ -173,29 +131,31 @@ const char *lq4_bulk_read(struct lq_stream_query *queries, size_t n, struct lq4_
 	case LQ4_LEASEQUERYSTATUS:
 		if (q->active)
 			break;
-		return refuse(res, "DHCPLEASEQUERYSTATUS with xid 0x%08x: only an active query "
-				   "has status messages (RFC 7724 6.2)", m->xid);
+		return lq_stream_refuse(res, "DHCPLEASEQUERYSTATUS with xid 0x%08x: only an active "
+					"query has status messages (RFC 7724 6.2)", m->xid);
 	case LQ4_LEASEUNKNOWN:
-		return refuse(res, "DHCPLEASEUNKNOWN with xid 0x%08x: not allowed in a bulk reply "
-				   "(RFC 6926 7.3)", m->xid);
+		return lq_stream_refuse(res, "DHCPLEASEUNKNOWN with xid 0x%08x: not allowed in a bulk "
+					"reply (RFC 6926 7.3)", m->xid);
 	default:
-		return refuse(res, "%s with xid 0x%08x: not DHCPLEASEACTIVE, DHCPLEASEUNASSIGNED "
-				   "or DHCPLEASEQUERYDONE", lq4_msg_type_name(m->msg_type), m->xid);
+		return lq_stream_refuse(res, "%s with xid 0x%08x: not DHCPLEASEACTIVE, "
+					"DHCPLEASEUNASSIGNED or DHCPLEASEQUERYDONE",
+					lq4_msg_type_name(m->msg_type), m->xid);
 	}
 	/* RFC 6926 7.3: the server-id comes in the first reply; cache it and
 	 * apply it to the following ones */
 	if (q->messages == 0 && !m->has_server_id) {
 		if (!q->active)
-			return refuse(res, "the first reply (%s) to xid 0x%08x has no server-id "
-					   "(option 54; RFC 6926 7.3)", lq4_msg_type_name(m->msg_type),
-				      m->xid);
+			return lq_stream_refuse(res, "the first reply (%s) to xid 0x%08x has no "
+						"server-id (option 54; RFC 6926 7.3)",
+						lq4_msg_type_name(m->msg_type), m->xid);
 		res->warning = "the first reply of the active query has no server-id (option 54; "
 			       "RFC 6926 7.3)";
 	}
 	if (m->msg_type != LQ4_LEASEQUERYDONE && m->msg_type != LQ4_LEASEQUERYSTATUS &&
 	    ip4_zero(&m->ciaddr))
-		return refuse(res, "%s with xid 0x%08x has ciaddr 0 (RFC 6926 7.3: the address "
-				   "is in ciaddr)", lq4_msg_type_name(m->msg_type), m->xid);
+		return lq_stream_refuse(res, "%s with xid 0x%08x has ciaddr 0 (RFC 6926 7.3: the "
+					"address is in ciaddr)", lq4_msg_type_name(m->msg_type),
+					m->xid);
 	if (!q->has_server_id && m->has_server_id) {
 		q->has_server_id = true;
 		q->server_id = m->server_id;

@@ -4,11 +4,10 @@
  * or no client data ends the query there), LEASEQUERY-DATA for each further
  * client, LEASEQUERY-DONE at the end, matched to their query by
  * transaction id. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "bulk6.h"
+#include "stream_read.h"
 
 const uint16_t lq6_bulk_default_oro[] = { LQ6_OPT_LQ_RELAY_DATA, LQ6_OPT_LQ_BASE_TIME };
 const size_t lq6_bulk_default_oro_len = sizeof(lq6_bulk_default_oro) /
@@ -58,37 +57,6 @@ lq_err lq6_bulk_build(const struct lq6_request *q, uint8_t *out, size_t cap, siz
 
 /* ------------------------------------------------------------ replies */
 
-static const char *refuse(struct lq_stream_read *res, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static const char *refuse(struct lq_stream_read *res, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(res->why, sizeof(res->why), fmt, ap);
-	va_end(ap);
-	return res->why;
-}
-
-static struct lq_stream_query *find_query(struct lq_stream_query *queries, size_t n, uint32_t xid,
-					  struct lq_stream_read *res)
-{
-	for (size_t i = 0; i < n; i++) {
-		if ((queries[i].xid & 0xffffffu) != xid)
-			continue;
-		if (queries[i].finished) {
-			refuse(res, "reply with transaction id 0x%06x for a query that has already "
-				    "finished (RFC 5460 5.3)", xid);
-			return NULL;
-		}
-		res->query = i;
-		return &queries[i];
-	}
-	refuse(res, "reply with transaction id 0x%06x matches no query (RFC 5460 5.3)", xid);
-	return NULL;
-}
-
 static bool same_bytes(lq_bytes a, lq_bytes b)
 {
 	return a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
@@ -99,13 +67,14 @@ static const char *check_order(const struct lq_stream_query *q, const struct lq6
 			       struct lq_stream_read *res)
 {
 	if (m->type == LQ6_LEASEQUERY_REPLY && q->started)
-		return refuse(res, "a second LEASEQUERY-REPLY for transaction id 0x%06x", m->xid);
+		return lq_stream_refuse(res, "a second LEASEQUERY-REPLY for transaction id 0x%06x",
+					m->xid);
 	if (m->type != LQ6_LEASEQUERY_REPLY && !q->started)
-		return refuse(res, "%s for transaction id 0x%06x before its LEASEQUERY-REPLY",
-			      lq6_msg_type_name(m->type), m->xid);
+		return lq_stream_refuse(res, "%s for transaction id 0x%06x before its "
+					"LEASEQUERY-REPLY", lq6_msg_type_name(m->type), m->xid);
 	if (m->type == LQ6_LEASEQUERY_REPLY && m->server_id.data == NULL)
-		return refuse(res, "LEASEQUERY-REPLY for transaction id 0x%06x without "
-				   "OPTION_SERVERID", m->xid);
+		return lq_stream_refuse(res, "LEASEQUERY-REPLY for transaction id 0x%06x without "
+					"OPTION_SERVERID", m->xid);
 	return NULL;
 }
 
@@ -115,33 +84,24 @@ const char *lq6_bulk_read(struct lq_stream_query *queries, size_t n, lq_bytes re
 {
 	struct lq6_msg m;
 	struct lq_stream_query *q;
-	lq_diag diag;
+	lq_diag diag = { LQ_OK, 0, -1 };
 	lq_err err;
 
-	memset(res, 0, sizeof(*res));
-	if (len > sizeof(a->pkt))
-		return refuse(res, "message of %zu octets is too long", len);
-	lq_answer_reset(a);
-	memcpy(a->pkt, pkt, len);
-	a->pkt_len = len;
-	if ((err = lq6_decode(a->pkt, a->pkt_len, &m, &diag)) != LQ_OK) {
-		if (diag.option >= 0)
-			return refuse(res, "not a DHCPv6 message that decodes: %s at offset %zu "
-					   "(option %d)", lq_strerror(err), diag.offset, diag.option);
-		return refuse(res, "not a DHCPv6 message that decodes: %s at offset %zu",
-			      lq_strerror(err), diag.offset);
-	}
+	if (lq_stream_take(res, a, pkt, len) != NULL)
+		return res->why;
+	if ((err = lq6_decode(a->pkt, a->pkt_len, &m, &diag)) != LQ_OK)
+		return lq_stream_undecodable(res, "DHCPv6", err, &diag);
 	if (m.type != LQ6_LEASEQUERY_REPLY && m.type != LQ6_LEASEQUERY_DATA &&
 	    m.type != LQ6_LEASEQUERY_DONE)
-		return refuse(res, "a %s message, not LEASEQUERY-REPLY, -DATA or -DONE",
-			      lq6_msg_type_name(m.type));
-	if ((q = find_query(queries, n, m.xid, res)) == NULL)
+		return lq_stream_refuse(res, "a %s message, not LEASEQUERY-REPLY, -DATA or -DONE",
+					lq6_msg_type_name(m.type));
+	if ((q = lq_stream_find(queries, n, 6, m.xid, res)) == NULL)
 		return res->why;
 	if (check_order(q, &m, res) != NULL)
 		return res->why;
 	if (m.client_id.data != NULL && !same_bytes(m.client_id, requestor_duid))
-		return refuse(res, "%s for transaction id 0x%06x: OPTION_CLIENTID is not our DUID",
-			      lq6_msg_type_name(m.type), m.xid);
+		return lq_stream_refuse(res, "%s for transaction id 0x%06x: OPTION_CLIENTID is not "
+					"our DUID", lq6_msg_type_name(m.type), m.xid);
 	q->started = true;
 	q->messages++;
 	lq6_answer_fill(a, &m);
