@@ -900,12 +900,12 @@ def test_keepalive(b):
         else:
             ok = ev is not None and ev.msg.type == V6_LQ_DATA and not ev.msg.client_data()
             what = "LEASEQUERY-DATA without OPTION_CLIENT_DATA"
-        check(taken and ok and 1.5 <= t <= 3.6, "keepalive: an idle v%d active requestor (idle-timeout 2) gets %s "
+        check(taken and ok and 1.5 <= t <= 4.0, "keepalive: an idle v%d active requestor (idle-timeout 2) gets %s "
               "after %.2f s (%s)" % (family, what, t, ev))
         if ok:
             ev2 = r.read_until(lambda e: e.kind == "keepalive", timeout=4)
             t2 = time.monotonic() - ev.t
-            check(ev2 is not None and 1.5 <= t2 <= 3.6, "keepalive: v%d, the next one %.2f s later" % (family, t2))
+            check(ev2 is not None and 1.5 <= t2 <= 4.0, "keepalive: v%d, the next one %.2f s later" % (family, t2))
         r.close()
 
 
