@@ -61,7 +61,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "$builddir" && pwd)
 lqd=$build/lqd
 sink=$build/bench/active_sink
-[ -x "$lqd" ] && [ -x "$sink" ] || { echo "active_bench: build $build first" >&2; exit 1; }
+if [ ! -x "$lqd" ] || [ ! -x "$sink" ]; then
+	echo "active_bench: build $build first" >&2
+	exit 1
+fi
 mkdir -p "$workdir"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 lqd_pid=
