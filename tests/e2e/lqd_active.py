@@ -736,16 +736,22 @@ def test_lq_active_state(build, a, family, csv, tmp):
     check(live is not None and rc == 0 and got_view == want_view,
           "%s: then live; the copy built from a bulk query and lq's records equals lqd's store (%d bindings) %s"
           % (v, len(want_view), diff(got_view, want_view)))
-    if pending("src/lq/cmd_active.c: with --count N, the message that reaches N ends the run before keep_state, so "
-               "its base-time is not saved: --count 1 leaves no state file"):
-        st1 = os.path.join(tmp, "lq-active%d-count1.state" % family)
-        before = a.stats()["active_queries"]
-        p3 = LqActive(build, ["-%d" % family, "-s", s, "--state", st1, "--count", "1"], a)
-        a.wait_stat("active_queries", lambda x: x > before, 5)
-        append(csv, [kea4(addr4(1730), 1730) if family == 4 else kea6(key6(1730), 1730)])
-        rc = p3.p.wait(timeout=10) if p3.wait_for(lambda o: "status" in o, 5) else p3.stop()
-        check(rc == 0 and os.path.exists(st1), "%s --state FILE --count 1: exits 0 after one binding and its state "
-              "file holds that binding's base-time (rc %s, file %s)" % (v, rc, os.path.exists(st1)))
+    # --count: the binding that reaches it keeps its base-time (fixed in 084b6b1)
+    st1 = os.path.join(tmp, "lq-active%d-count1.state" % family)
+    before = a.stats()["active_queries"]
+    p3 = LqActive(build, ["-%d" % family, "-s", s, "--state", st1, "--count", "1"], a)
+    a.wait_stat("active_queries", lambda x: x > before, 5)
+    append(csv, [kea4(addr4(1730), 1730) if family == 4 else kea6(key6(1730), 1730)])
+    rc = p3.p.wait(timeout=10) if p3.wait_for(lambda o: "status" in o, 5) else p3.stop()
+    rec = next(iter(p3.records()), {})
+    try:
+        with open(st1) as f:
+            saved = json.load(f).get("base_time")
+    except (OSError, ValueError):
+        saved = None
+    check(rc == 0 and saved is not None and saved == rec.get("base_time"),
+          "%s --state FILE --count 1: exits 0 after one binding and its state file holds that binding's base-time "
+          "(rc %s, state %s, binding %s)" % (v, rc, saved, rec.get("base_time")))
 
 
 def test_lq_active_data_missing(build, c_lqd, family, csv):
@@ -1302,10 +1308,8 @@ def test_tls(build, tmp):
             ok = t is not None and c.frames == frames and not c.buf
             what = ("tls required: a plain-text v%d %s query: lqd closes the connection without an answer (%s)"
                     % (family, kind, "closed" if ok else "answered" if c.frames > frames or c.buf else "still open"))
-            if kind == "bulk" or pending("src/lqd/tcp.c start_query: an active query (LQ_BULK_NOT_BULK) goes to "
-                                         "start_other before the tcp_tls_required check: with tls.mode required a "
-                                         "plain-text active query is served (RFC 7653 9.1 MUST drop)"):
-                check(ok, what)
+            # active queries too (fixed in 30f49e6)
+            check(ok, what)
             c.close()
         problem, ans = tls_active(t2, family, good, 0x7600 + family)
         check(problem is None, "tls required: v%d an active query over TLS receives a change %s"
