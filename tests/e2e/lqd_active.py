@@ -1023,6 +1023,29 @@ def test_limits(b, csv):
         x.close()
 
 
+def test_long_catchup(b, csv):
+    """A catch-up over 60000 changes: the engine reads the history in
+    budgets of LQ_ACTIVE_HISTORY_BUDGET (4096) entries and says "call
+    again" (LQ_ACTIVE_AGAIN); the transport must go on by itself (it once
+    stalled before CatchUpComplete until the next store change)."""
+    start = int(time.time())
+    while time.time() < start + 1.05:
+        time.sleep(0.01)
+    n = 60000
+    before = b.source_lines(csv)
+    append(csv, [kea4(addr4(i, net=6), i, tag=6) for i in range(n)])
+    wait_until(lambda: b.source_lines(csv) >= before + n, 20)
+    t0 = time.monotonic()
+    r, taken = connect_active(b, 4, 0x6c01, start=start)
+    count = [0]
+    ev = r.read_until(lambda e: (count.__setitem__(0, count[0] + 1) or False) if e.kind == "binding"
+                      else e.kind in ("status", "done"), timeout=20)
+    check(taken and ev is not None and ev.code == ST4_CATCHUP_COMPLETE and count[0] >= n,
+          "a catch-up over %d changed bindings (history read in budgets of 4096): %d bindings, then "
+          "CatchUpComplete in %.1f s (got %s)" % (n, count[0], time.monotonic() - t0, ev))
+    r.close()
+
+
 # ---------------------------------------------------------------- C: DataMissing
 
 def test_data_missing(c_lqd, family, csv):
@@ -1406,6 +1429,7 @@ def main():
         test_keepalive(b)
         dropped = test_slow_reader(b, csvb)
         test_limits(b, csvb)
+        test_long_catchup(b, csvb)
         st = b.stats()
         check(st["active_dropped"] == dropped and st["tls_handshakes"] == 0 and st["active_queries"] == b.active_sent,
               "statistics B: active_queries %d, active_dropped %d: %s" % (b.active_sent, dropped, {k: st[k] for k in ("active_queries", "active_dropped",
