@@ -32,9 +32,10 @@
 #include "args.h"
 #include "bulk4.h"
 #include "bulk6.h"
+#include "cmdline.h"
 #include "cmds.h"
-#include "duid.h"
 #include "output.h"
+#include "qualifiers.h"
 #include "retx.h"
 #include "tcp_client.h"
 #include "tls_client.h"
@@ -49,12 +50,10 @@
 
 struct active_opts {
 	int family;                     /* 0 until -4/-6 or a family-only flag */
-	const char *family_flag;
 	const char *server;
-	const char *start_time, *state_file;
-	const char *vpn, *prl, *oro, *duid;
+	struct lq_qualifier_args qual;  /* no end time: an active query has none */
+	const char *state_file;
 	const char *relay_id, *remote_id, *link;        /* v6: narrow the query */
-	bool all_vpns;
 	bool json, once;
 	int verbose;
 	uint32_t timeout_ms;            /* ACTIVE_LQ_RCV_TIMEOUT */
@@ -78,155 +77,92 @@ static void usage(FILE *out)
 	      out);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
+static const char *family_hint(const char *flag, int family, int chosen)
 {
-	va_list ap;
-
-	fputs("lq active: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n", stderr);
-	usage(stderr);
-	return -1;
+	(void)flag;
+	return family == 6 && chosen == 4 ? " (a DHCPv4 active query asks for every binding, RFC "
+					    "7724: only --vpn / --all-vpns narrow it)" : "";
 }
+
+static const struct lq_cmd active_cmd = { "lq active", usage, family_hint };
+
+/* "lq active: " and the message, then the usage; -1. */
+#define usage_error(...) lq_cmd_error(&active_cmd, __VA_ARGS__)
 
 /* ------------------------------------------------------------ parsing */
 
-static int set_family(struct active_opts *o, int family, const char *flag)
-{
-	if (o->family != 0 && o->family != family) {
-		const char *hint = family == 6 && o->family == 4
-				   ? " (a DHCPv4 active query asks for every binding, RFC 7724: "
-				     "only --vpn / --all-vpns narrow it)" : "";
-		return usage_error("%s is for DHCPv%d, but %s asks for DHCPv%d%s", flag, family,
-				   o->family_flag, o->family, hint);
-	}
-	if (o->family == 0) {
-		o->family = family;
-		o->family_flag = flag;
-	}
-	return 0;
-}
-
-struct value_flag {
-	const char *name;
-	int family;                     /* 0: both */
-	size_t offset;                  /* of the const char * in struct active_opts */
+static const struct lq_cmdline_flag value_flags[] = {
+	{ "--start-time", 0, offsetof(struct active_opts, qual.start_time), 0 },
+	{ "--state", 0, offsetof(struct active_opts, state_file), 0 },
+	{ "--vpn", 0, offsetof(struct active_opts, qual.vpn), 0 },
+	{ "--prl", 4, offsetof(struct active_opts, qual.prl), 0 },
+	{ "--oro", 6, offsetof(struct active_opts, qual.oro), 0 },
+	{ "--duid", 6, offsetof(struct active_opts, qual.duid), 0 },
+	{ "--relay-id", 6, offsetof(struct active_opts, relay_id), 0 },
+	{ "--remote-id", 6, offsetof(struct active_opts, remote_id), 0 },
+	{ "--link", 6, offsetof(struct active_opts, link), 0 },
 };
 
-static const struct value_flag value_flags[] = {
-	{ "--start-time", 0, offsetof(struct active_opts, start_time) },
-	{ "--state", 0, offsetof(struct active_opts, state_file) },
-	{ "--vpn", 0, offsetof(struct active_opts, vpn) },
-	{ "--prl", 4, offsetof(struct active_opts, prl) },
-	{ "--oro", 6, offsetof(struct active_opts, oro) },
-	{ "--duid", 6, offsetof(struct active_opts, duid) },
-	{ "--relay-id", 6, offsetof(struct active_opts, relay_id) },
-	{ "--remote-id", 6, offsetof(struct active_opts, remote_id) },
-	{ "--link", 6, offsetof(struct active_opts, link) },
-};
-
-/* 0, 1 for --help, -1 on a usage error (said). */
-static int parse_simple(struct active_opts *o, const char *arg, bool *matched)
+/* --timeout, --reconnect-max, --count: 0 (*matched says whether it was
+ * one), -1 on a usage error (said). */
+static int parse_numbers(struct lq_cmdline *cl, struct active_opts *o, bool *matched)
 {
-	*matched = true;
-	if (strcmp(arg, "-4") == 0 || strcmp(arg, "-6") == 0)
-		return set_family(o, arg[1] - '0', arg);
-	if (strcmp(arg, "--json") == 0)
-		o->json = true;
-	else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0)
-		o->verbose++;
-	else if (strcmp(arg, "--all-vpns") == 0)
-		o->all_vpns = true;
-	else if (strcmp(arg, "--once") == 0)
-		o->once = true;
-	else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-		usage(stdout);
-		return 1;
-	} else
-		*matched = false;
-	return 0;
-}
-
-static int parse_numbers(struct active_opts *o, int argc, char **argv, int *i, bool *matched)
-{
-	bool bad;
 	const char *v;
 	unsigned long n;
+	int rc;
 
+	if ((rc = lq_cmdline_seconds(cl, "--timeout", 86400, &o->timeout_ms, matched)) != 0 ||
+	    *matched)
+		return rc;
 	*matched = true;
-	if ((v = lq_args_flag_value(argc, argv, i, "--timeout", &bad)) != NULL) {
-		if (lq_args_seconds(v, 86400, &o->timeout_ms) < 0)
-			return usage_error("--timeout: '%s' is not a number of seconds (greater "
-					   "than 0, at most 86400)", v);
-		return 0;
-	}
-	if (bad)
-		return usage_error("--timeout needs a value (seconds)");
-	if ((v = lq_args_flag_value(argc, argv, i, "--reconnect-max", &bad)) != NULL) {
+	if ((rc = lq_cmdline_value(cl, "--reconnect-max", " (seconds)", &v)) != 0) {
+		if (rc < 0)
+			return -1;
 		if (lq_args_seconds(v, 86400, &o->reconnect_max_ms) < 0 ||
 		    o->reconnect_max_ms < 1000)
 			return usage_error("--reconnect-max: '%s' is not a number of seconds (1 "
 					   "to 86400)", v);
 		return 0;
 	}
-	if (bad)
-		return usage_error("--reconnect-max needs a value (seconds)");
-	if ((v = lq_args_flag_value(argc, argv, i, "--count", &bad)) != NULL) {
+	if ((rc = lq_cmdline_value(cl, "--count", "", &v)) != 0) {
+		if (rc < 0)
+			return -1;
 		if (lq_args_ulong(v, 1, 1000000000000ul, &n) < 0)
 			return usage_error("--count: '%s' is not a number of bindings (1 or more)", v);
 		o->count = n;
 		return 0;
 	}
-	if (bad)
-		return usage_error("--count needs a value");
 	*matched = false;
 	return 0;
 }
 
-static int parse_valued(struct active_opts *o, int argc, char **argv, int *i, bool *matched)
+/* One argument (lq_cmdline_parse): 0, 1 for --help, -1 on a usage error. */
+static int parse_one(struct lq_cmdline *cl, void *opts, bool *matched)
 {
-	bool bad;
-	const char *v;
-	char err[256];
+	struct active_opts *o = opts;
+	const char *arg = cl->argv[cl->i];
+	int rc = lq_cmdline_common(cl, &o->json, &o->verbose, matched);
 
-	if (lq_tls_parse_flag(&o->tls, argc, argv, i, matched, err, sizeof(err)) < 0)
-		return usage_error("%s", err);
-	if (*matched)
-		return 0;
-	if (parse_numbers(o, argc, argv, i, matched) < 0)
-		return -1;
-	if (*matched)
-		return 0;
+	if (rc != 0 || *matched)
+		return rc;
 	*matched = true;
-	if ((v = lq_args_flag_value(argc, argv, i, "-s", &bad)) != NULL ||
-	    (!bad && (v = lq_args_flag_value(argc, argv, i, "--server", &bad)) != NULL)) {
-		if (o->server != NULL)
-			return usage_error("-s: one server (an active query follows one server)");
-		o->server = v;
+	if (strcmp(arg, "--all-vpns") == 0) {
+		o->qual.all_vpns = true;
 		return 0;
 	}
-	if (bad)
-		return usage_error("%s needs a value (HOST[:PORT])", argv[*i]);
-	for (size_t k = 0; k < sizeof(value_flags) / sizeof(value_flags[0]); k++) {
-		const struct value_flag *f = &value_flags[k];
-		if ((v = lq_args_flag_value(argc, argv, i, f->name, &bad)) == NULL && !bad)
-			continue;
-		if (bad)
-			return usage_error("%s needs a value", f->name);
-		if (f->family != 0 && set_family(o, f->family, f->name) < 0)
-			return -1;
-		const char **slot = (const char **)((char *)o + f->offset);
-		if (*slot != NULL)
-			return usage_error("%s given twice (an active query is one query)", f->name);
-		*slot = v;
+	if (strcmp(arg, "--once") == 0) {
+		o->once = true;
 		return 0;
 	}
-	*matched = false;
-	return 0;
+	if ((rc = lq_cmdline_tls(cl, &o->tls, matched)) != 0 || *matched)
+		return rc;
+	if ((rc = parse_numbers(cl, o, matched)) != 0 || *matched)
+		return rc;
+	if ((rc = lq_cmdline_one_server(cl, &o->server, "one server (an active query follows "
+					"one server)", matched)) != 0 || *matched)
+		return rc;
+	return lq_cmdline_store(cl, value_flags, LQ_CMDLINE_N(value_flags), o,
+				"an active query is one query", matched);
 }
 
 /* 0, 1 for --help, -1 on a usage error (said). */
@@ -235,99 +171,20 @@ static int parse_args(int argc, char **argv, struct active_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->timeout_ms = LQ_ACTIVE_RCV_TIMEOUT_MS;
 	o->reconnect_max_ms = LQ_ACTIVE_RECONNECT_MAX_MS;
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		bool matched;
-		int rc = parse_simple(o, arg, &matched);
-
-		if (rc != 0)
-			return rc;
-		if (matched)
-			continue;
-		if (parse_valued(o, argc, argv, &i, &matched) < 0)
-			return -1;
-		if (matched)
-			continue;
-		if (arg[0] == '-')
-			return usage_error("unknown option '%s'", arg);
-		return usage_error("unexpected argument '%s'", arg);
-	}
-	return 0;
+	return lq_cmdline_parse(&active_cmd, argc, argv, o, parse_one, &o->family);
 }
 
 /* ------------------------------------------------------------ the query */
 
 /* What every query of the run shares (the active one and the repairs). */
 struct query_shape {
-	bool has_prl;
-	uint8_t prl[LQ_ARGS_MAX_CODES];
-	size_t n_prl;
-	bool has_oro;
-	uint16_t oro[LQ_ARGS_MAX_CODES];
-	size_t n_oro;
-	bool has_vss;
-	uint8_t vss[256];               /* type, then the VSS information */
-	size_t vss_len;
-	uint8_t duid[LQ6_DUID_MAX];
-	size_t duid_len;
+	struct lq_qualifiers qual;      /* its start time: --start-time */
 	/* v6: the query that narrows the stream (type 0: none) */
 	uint8_t type;
 	lq_ip6 link;
 	uint8_t value[VALUE_MAX];
 	size_t value_len;
-	bool has_start;                 /* --start-time */
-	int64_t start;
 };
-
-static int parse_time(const char *flag, const char *text, int family, int64_t *out)
-{
-	int64_t lo = family == 4 ? 0 : LQ_EPOCH_2000;
-	int64_t hi = lo + (int64_t)UINT32_MAX;
-
-	if (lq_time_parse(text, (int64_t)time(NULL), out) < 0)
-		return usage_error("%s: '%s' is not a time (RFC 3339 such as "
-				   "2026-11-23T11:15:24Z, now, now-3600, or Unix seconds)", flag, text);
-	if (*out < lo || *out > hi)
-		return usage_error("%s: '%s' is outside what DHCPv%d can carry (%s)", flag, text,
-				   family, family == 4 ? "1970 to 2106" : "2000 to 2136");
-	return 0;
-}
-
-/* --vpn NAME (type 0), --vpn hex:HEX (type 1, RFC 2685), --all-vpns (254). */
-static int parse_vpn(const struct active_opts *o, struct query_shape *q)
-{
-	size_t n;
-
-	if (o->vpn != NULL && o->all_vpns)
-		return usage_error("--vpn and --all-vpns exclude each other");
-	if (o->all_vpns) {
-		q->has_vss = true;
-		q->vss[0] = LQ4_VSS_ALL_VPNS;
-		q->vss_len = 1;
-		return 0;
-	}
-	if (o->vpn == NULL)
-		return 0;
-	q->has_vss = true;
-	if (strncmp(o->vpn, "hex:", 4) == 0) {
-		if (lq_args_hex(o->vpn + 4, q->vss + 1, sizeof(q->vss) - 1, &n) < 0 || n != 7)
-			return usage_error("--vpn: '%s' is not an RFC 2685 VPN-ID (hex: and 7 "
-					   "octets)", o->vpn);
-		q->vss[0] = LQ4_VSS_RFC2685_VPN_ID;
-		q->vss_len = 1 + n;
-		return 0;
-	}
-	n = strlen(o->vpn);
-	if (n == 0 || n > 254)
-		return usage_error("--vpn: a VPN name has 1 to 254 characters");
-	for (size_t i = 0; i < n; i++)
-		if (o->vpn[i] < 0x20 || o->vpn[i] > 0x7e)
-			return usage_error("--vpn: '%s' is not NVT ASCII (printable ASCII)", o->vpn);
-	q->vss[0] = LQ4_VSS_NVT_ASCII;
-	memcpy(q->vss + 1, o->vpn, n);
-	q->vss_len = 1 + n;
-	return 0;
-}
 
 static int parse_narrowing(const struct active_opts *o, struct query_shape *q)
 {
@@ -358,31 +215,7 @@ static int parse_narrowing(const struct active_opts *o, struct query_shape *q)
 static int check_shape(const struct active_opts *o, struct query_shape *q)
 {
 	memset(q, 0, sizeof(*q));
-	if (o->prl != NULL) {
-		uint16_t codes[LQ_ARGS_MAX_CODES];
-		if (lq_args_codes(o->prl, 1, 254, codes, &q->n_prl) < 0)
-			return usage_error("--prl: '%s' is not a list of option codes (1-254, "
-					   "comma-separated, e.g. 51,82,152)", o->prl);
-		for (size_t i = 0; i < q->n_prl; i++)
-			q->prl[i] = (uint8_t)codes[i];
-		q->has_prl = true;
-	}
-	if (o->oro != NULL) {
-		if (strcmp(o->oro, "none") != 0 &&
-		    lq_args_codes(o->oro, 1, 65535, q->oro, &q->n_oro) < 0)
-			return usage_error("--oro: '%s' is not a list of option codes (1-65535, "
-					   "comma-separated, e.g. 47,100; or none)", o->oro);
-		q->has_oro = true;
-	}
-	if (o->duid != NULL &&
-	    (lq_args_hex(o->duid, q->duid, sizeof(q->duid), &q->duid_len) < 0 || q->duid_len < 2))
-		return usage_error("--duid: '%s' is not a DUID (2 to 130 hex octets)", o->duid);
-	if (o->start_time != NULL) {
-		if (parse_time("--start-time", o->start_time, o->family, &q->start) < 0)
-			return -1;
-		q->has_start = true;
-	}
-	if (parse_vpn(o, q) < 0)
+	if (lq_qualifiers_read(&active_cmd, o->family, &o->qual, &q->qual) < 0)
 		return -1;
 	return o->family == 6 ? parse_narrowing(o, q) : 0;
 }
@@ -673,7 +506,7 @@ static int read_state(struct run *r)
 	if (other)
 		fprintf(stderr, "lq active: warning: --state %s was written for another server; "
 			"its base_time is in that server's clock\n", r->o->state_file);
-	if (rc == 0 && !r->q->has_start)
+	if (rc == 0 && !r->q->qual.has_start)
 		lq_astream_set_resume(&r->st, base);
 	return 0;
 }
@@ -688,8 +521,6 @@ static uint32_t new_xid(struct run *r)
 /* Connect (and TLS) t: 0, or an ending. */
 static int open_connection(struct run *r, struct lq_tcp *t, uint32_t timeout_ms, int *ending)
 {
-	struct sockaddr_storage local;
-
 	t->interrupt = &interrupted;
 	if (lq_tcp_connect(t, (const struct sockaddr *)&r->srv.addr, r->srv.addr_len,
 			   timeout_ms < CONNECT_TIMEOUT_MS ? timeout_ms : CONNECT_TIMEOUT_MS) < 0) {
@@ -698,15 +529,13 @@ static int open_connection(struct run *r, struct lq_tcp *t, uint32_t timeout_ms,
 		return -1;
 	}
 	t->timeout_ms = timeout_ms;
-	if (r->family == 6 && r->q->duid_len == 0 &&
-	    (lq_tcp_local_address(t, &local) < 0 ||
-	     (r->q->duid_len = lq_requestor_duid(&local, r->q->duid, sizeof(r->q->duid))) == 0)) {
+	if (r->family == 6 && lq_qualifiers_duid(&r->q->qual, t) < 0) {
 		*ending = end(r, END_FATAL, "NoAnswer", "cannot make a DUID for this host: give "
 			      "one with --duid");
 		return -1;
 	}
-	if (r->tls != NULL && lq_tls_upgrade(t, r->tls, r->family, new_xid(r), r->q->duid,
-					     r->q->duid_len, r->o->verbose) < 0) {
+	if (r->tls != NULL && lq_tls_upgrade(t, r->tls, r->family, new_xid(r), r->q->qual.duid,
+					     r->q->qual.duid_len, r->o->verbose) < 0) {
 		/* RFC 7653 8.2, RFC 7724: no fallback, no retry */
 		*ending = t->fail == LQ_TCP_INTERRUPTED ? END_INTERRUPTED
 			  : end(r, END_FATAL, "TLSFailed", "%s", t->why);
@@ -728,15 +557,9 @@ static lq_err build_active(struct run *r, uint32_t xid, bool has_start, int64_t 
 		b->active = true;
 		b->by = LQ4_BULK_ALL;
 		b->xid = xid;
-		if (q->has_prl)
-			b->prl = (lq_bytes){ q->prl, q->n_prl };
+		lq_qualifiers_set4(&q->qual, b);
 		b->has_start_time = has_start;
 		b->start_time = start;
-		b->has_vss = q->has_vss;
-		if (q->has_vss) {
-			b->vss_type = q->vss[0];
-			b->vss_info = (lq_bytes){ q->vss + 1, q->vss_len - 1 };
-		}
 		return lq4_bulk_build(b, out, cap, len);
 	}
 	struct lq6_request *b = &r->req6;
@@ -744,19 +567,14 @@ static lq_err build_active(struct run *r, uint32_t xid, bool has_start, int64_t 
 	b->type = q->type;
 	b->xid = xid;
 	b->link_address = q->link;
-	b->requestor_duid = (lq_bytes){ q->duid, q->duid_len };
+	b->requestor_duid = (lq_bytes){ q->qual.duid, q->qual.duid_len };
 	if (q->type == LQ6_QUERY_BY_RELAY_ID)
 		b->relay_id = (lq_bytes){ q->value, q->value_len };
 	else if (q->type == LQ6_QUERY_BY_REMOTE_ID)
 		b->remote_id = (lq_bytes){ q->value, q->value_len };
-	if (q->has_oro) {
-		b->oro = q->oro;
-		b->n_oro = q->n_oro;
-	}
+	lq_qualifiers_set6(&q->qual, b);
 	b->has_start_time = has_start;
 	b->start_time = lq_time_to_v6(start);
-	if (q->has_vss)
-		b->vss = (lq_bytes){ q->vss, q->vss_len };
 	return lq6_active_build(b, out, cap, len);
 }
 
@@ -829,7 +647,7 @@ static bool repair(struct run *r, const struct lq_astream_step *step)
 			lq_output_dump_packet(r->family, "received (repair)", msg.data, msg.len);
 		why = r->family == 4 ? lq4_bulk_read(&sq, 1, r->scratch4, msg.data, msg.len,
 						     r->answer, &res)
-				     : lq6_bulk_read(&sq, 1, (lq_bytes){ q->duid, q->duid_len },
+				     : lq6_bulk_read(&sq, 1, (lq_bytes){ q->qual.duid, q->qual.duid_len },
 						     msg.data, msg.len, r->answer, &res);
 		if (why != NULL) {
 			status = "ProtocolError";
@@ -882,7 +700,7 @@ static int on_message(struct run *r, struct lq_stream_query *sq, lq_bytes msg)
 		lq_output_dump_packet(r->family, "received", msg.data, msg.len);
 	why = r->family == 4 ? lq4_bulk_read(sq, 1, r->scratch4, msg.data, msg.len, r->answer,
 					     &res)
-			     : lq6_bulk_read(sq, 1, (lq_bytes){ r->q->duid, r->q->duid_len },
+			     : lq6_bulk_read(sq, 1, (lq_bytes){ r->q->qual.duid, r->q->qual.duid_len },
 					     msg.data, msg.len, r->answer, &res);
 	if (why != NULL)
 		return end(r, END_LOST, "ProtocolError", "%s: closing the connection", why);
@@ -900,8 +718,9 @@ static int on_message(struct run *r, struct lq_stream_query *sq, lq_bytes msg)
 		print_record(r, "active", step.catch_up);
 		break;
 	case LQ_ASTREAM_ACCEPTED:
+	case LQ_ASTREAM_KEEPALIVE:
 		if (r->o->verbose) {
-			ev = event("accepted");
+			ev = event(step.action == LQ_ASTREAM_ACCEPTED ? "accepted" : "keepalive");
 			set_time(ev, "base_time", step.has_base_time, step.base_time);
 			print_event(r, ev);
 		}
@@ -924,13 +743,6 @@ static int on_message(struct run *r, struct lq_stream_query *sq, lq_bytes msg)
 		print_event(r, ev);
 		if (step.repair)
 			lq_astream_repair_done(&r->st, repair(r, &step));
-		break;
-	case LQ_ASTREAM_KEEPALIVE:
-		if (r->o->verbose) {
-			ev = event("keepalive");
-			set_time(ev, "base_time", step.has_base_time, step.base_time);
-			print_event(r, ev);
-		}
 		break;
 	case LQ_ASTREAM_TERMINATED:
 		ev = event("query-terminated");
@@ -1002,9 +814,9 @@ static int run_connection(struct run *r)
 	/* --start-time wins for the first connection; afterwards the highest
 	 * base-time kept (or, when none came, the start time sent before) */
 	has_start = lq_astream_next_start(&r->st, &start);
-	if (r->first && r->q->has_start) {
+	if (r->first && r->q->qual.has_start) {
 		has_start = true;
-		start = r->q->start;
+		start = r->q->qual.start;
 	}
 	r->first = false;
 	memset(&sq, 0, sizeof(sq));
@@ -1146,25 +958,10 @@ int cmd_active(int argc, char **argv)
 		goto out;
 	}
 	rc = LQ_EXIT_USAGE;
-	if (o->family == 0) {
-		usage_error("say -4 or -6 (DHCPv4 or DHCPv6 active leasequery)");
+	if (lq_cmd_required(&active_cmd, o->family, o->server != NULL, "active leasequery",
+			    "follow") < 0 || check_shape(o, q) < 0 ||
+	    lq_cmd_server(&active_cmd, o->family, o->server, &o->tls, &r->srv) < 0)
 		goto out;
-	}
-	if (o->server == NULL) {
-		usage_error("-s HOST[:PORT]: which server to follow");
-		goto out;
-	}
-	if (check_shape(o, q) < 0)
-		goto out;
-	if (lq_tls_check_opts(&o->tls, err, sizeof(err)) < 0) {
-		usage_error("%s", err);
-		goto out;
-	}
-	if (lq_udp_parse_server(o->server, o->family, o->family == 4 ? LQ4_PORT : LQ6_PORT,
-				&r->srv, err, sizeof(err)) < 0) {
-		usage_error("-s %s", err);
-		goto out;
-	}
 	r->o = o;
 	r->q = q;
 	r->family = o->family;
@@ -1172,8 +969,8 @@ int cmd_active(int argc, char **argv)
 	r->where = lq_udp_format(&r->srv.addr, where, sizeof(where));
 	r->first = true;
 	lq_astream_init(&r->st, o->family);
-	if (q->has_start)
-		lq_astream_set_resume(&r->st, q->start);
+	if (q->qual.has_start)
+		lq_astream_set_resume(&r->st, q->qual.start);
 	if (read_state(r) < 0)
 		goto out;
 	rc = LQ_EXIT_NO_ANSWER;

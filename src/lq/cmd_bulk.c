@@ -19,14 +19,14 @@
 #include "bulk4.h"
 #include "bulk6.h"
 #include "args.h"
+#include "cmdline.h"
 #include "cmds.h"
-#include "duid.h"
 #include "output.h"
+#include "qualifiers.h"
 #include "retx.h"
 #include "tcp_client.h"
 #include "tls_client.h"
 #include "udp_client.h"
-#include "lq/lqtime.h"
 
 #define MAX_QUERIES 1024
 #define VALUE_MAX 512
@@ -47,12 +47,11 @@ struct primary {
 
 struct bulk_opts {
 	int family;                     /* 0 until -4/-6 or a family-only flag */
-	const char *family_flag;
 	const char *server;
 	struct primary primaries[MAX_QUERIES];
 	size_t n_primaries;
-	const char *start_time, *end_time, *vpn, *prl, *oro, *duid, *htype;
-	bool all_vpns;
+	struct lq_qualifier_args qual;
+	const char *htype;
 	bool json;
 	int verbose;
 	uint32_t timeout_ms;
@@ -75,151 +74,90 @@ static void usage(FILE *out)
 	      out);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
+static const char *family_hint(const char *flag, int family, int chosen)
 {
-	va_list ap;
-
-	fputs("lq bulk: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n", stderr);
-	usage(stderr);
-	return -1;
+	(void)family;
+	(void)chosen;
+	if (strcmp(flag, "--address") == 0)
+		return " (DHCPv4 bulk leasequery has no query by address, RFC 6926 7.2: use lq "
+		       "query -4 --ip)";
+	if (strcmp(flag, "--link") == 0)
+		return " (DHCPv4 bulk leasequery has no query by link, RFC 6926 7.2)";
+	if (strcmp(flag, "--mac") == 0)
+		return " (DHCPv6 has no query by MAC address: use --client-id with the client's "
+		       "DUID)";
+	return "";
 }
+
+static const struct lq_cmd bulk_cmd = { "lq bulk", usage, family_hint };
+
+/* "lq bulk: " and the message, then the usage; -1. */
+#define usage_error(...) lq_cmd_error(&bulk_cmd, __VA_ARGS__)
 
 /* ------------------------------------------------------------ parsing */
 
-static int set_family(struct bulk_opts *o, int family, const char *flag)
+/* Their id: the kind of query. */
+static const struct lq_cmdline_flag primary_flags[] = {
+	{ "--mac", 4, 0, P_MAC },
+	{ "--client-id", 0, 0, P_CLIENT_ID },
+	{ "--remote-id", 0, 0, P_REMOTE_ID },
+	{ "--relay-id", 0, 0, P_RELAY_ID },
+	{ "--link", 6, 0, P_LINK },
+	{ "--address", 6, 0, P_ADDRESS },
+};
+
+static const struct lq_cmdline_flag value_flags[] = {
+	{ "--start-time", 0, offsetof(struct bulk_opts, qual.start_time), 0 },
+	{ "--end-time", 0, offsetof(struct bulk_opts, qual.end_time), 0 },
+	{ "--vpn", 0, offsetof(struct bulk_opts, qual.vpn), 0 },
+	{ "--prl", 4, offsetof(struct bulk_opts, qual.prl), 0 },
+	{ "--htype", 4, offsetof(struct bulk_opts, htype), 0 },
+	{ "--oro", 6, offsetof(struct bulk_opts, qual.oro), 0 },
+	{ "--duid", 6, offsetof(struct bulk_opts, qual.duid), 0 },
+};
+
+/* A query option (--mac ...): 0 (*matched says whether it was one), -1 on
+ * a usage error (said). */
+static int parse_primary(struct lq_cmdline *cl, struct bulk_opts *o, bool *matched)
 {
-	if (o->family != 0 && o->family != family) {
-		const char *hint = "";
-		if (strcmp(flag, "--address") == 0)
-			hint = " (DHCPv4 bulk leasequery has no query by address, RFC 6926 7.2: "
-			       "use lq query -4 --ip)";
-		else if (strcmp(flag, "--link") == 0)
-			hint = " (DHCPv4 bulk leasequery has no query by link, RFC 6926 7.2)";
-		else if (strcmp(flag, "--mac") == 0)
-			hint = " (DHCPv6 has no query by MAC address: use --client-id with the "
-			       "client's DUID)";
-		return usage_error("%s is for DHCPv%d, but %s asks for DHCPv%d%s", flag, family,
-				   o->family_flag, o->family, hint);
-	}
-	if (o->family == 0) {
-		o->family = family;
-		o->family_flag = flag;
-	}
-	return 0;
-}
-
-struct primary_flag {
-	const char *name;
-	int family;                     /* 0: both */
-	enum primary_kind kind;
-};
-
-static const struct primary_flag primary_flags[] = {
-	{ "--mac", 4, P_MAC },
-	{ "--client-id", 0, P_CLIENT_ID },
-	{ "--remote-id", 0, P_REMOTE_ID },
-	{ "--relay-id", 0, P_RELAY_ID },
-	{ "--link", 6, P_LINK },
-	{ "--address", 6, P_ADDRESS },
-};
-
-struct value_flag {
-	const char *name;
-	int family;                     /* 0: both */
-	size_t offset;                  /* of the const char * in struct bulk_opts */
-};
-
-static const struct value_flag value_flags[] = {
-	{ "--start-time", 0, offsetof(struct bulk_opts, start_time) },
-	{ "--end-time", 0, offsetof(struct bulk_opts, end_time) },
-	{ "--vpn", 0, offsetof(struct bulk_opts, vpn) },
-	{ "--prl", 4, offsetof(struct bulk_opts, prl) },
-	{ "--htype", 4, offsetof(struct bulk_opts, htype) },
-	{ "--oro", 6, offsetof(struct bulk_opts, oro) },
-	{ "--duid", 6, offsetof(struct bulk_opts, duid) },
-};
-
-/* 0, 1 for --help, -1 on a usage error (said). */
-static int parse_simple(struct bulk_opts *o, const char *arg, bool *matched)
-{
-	*matched = true;
-	if (strcmp(arg, "-4") == 0 || strcmp(arg, "-6") == 0)
-		return set_family(o, arg[1] - '0', arg);
-	if (strcmp(arg, "--json") == 0)
-		o->json = true;
-	else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0)
-		o->verbose++;
-	else if (strcmp(arg, "--all-vpns") == 0)
-		o->all_vpns = true;
-	else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-		usage(stdout);
-		return 1;
-	} else
-		*matched = false;
-	return 0;
-}
-
-static int parse_valued(struct bulk_opts *o, int argc, char **argv, int *i, bool *matched)
-{
-	bool bad;
+	size_t k;
 	const char *v;
-	char err[256];
+	int rc = lq_cmdline_match(cl, primary_flags, LQ_CMDLINE_N(primary_flags), &k, &v);
 
-	if (lq_tls_parse_flag(&o->tls, argc, argv, i, matched, err, sizeof(err)) < 0)
-		return usage_error("%s", err);
-	if (*matched)
-		return 0;
-	*matched = true;
-	if ((v = lq_args_flag_value(argc, argv, i, "-s", &bad)) != NULL ||
-	    (!bad && (v = lq_args_flag_value(argc, argv, i, "--server", &bad)) != NULL)) {
-		if (o->server != NULL)
-			return usage_error("-s: one server per connection (a bulk query goes to "
-					   "one server)");
-		o->server = v;
-		return 0;
-	}
-	if (bad)
-		return usage_error("%s needs a value (HOST[:PORT])", argv[*i]);
-	if ((v = lq_args_flag_value(argc, argv, i, "--timeout", &bad)) != NULL) {
-		if (lq_args_seconds(v, 86400, &o->timeout_ms) < 0)
-			return usage_error("--timeout: '%s' is not a number of seconds (greater "
-					   "than 0, at most 86400)", v);
-		return 0;
-	}
-	if (bad)
-		return usage_error("--timeout needs a value (seconds)");
-	for (size_t k = 0; k < sizeof(primary_flags) / sizeof(primary_flags[0]); k++) {
-		const struct primary_flag *f = &primary_flags[k];
-		if ((v = lq_args_flag_value(argc, argv, i, f->name, &bad)) == NULL && !bad)
-			continue;
-		if (bad)
-			return usage_error("%s needs a value", f->name);
-		if (f->family != 0 && set_family(o, f->family, f->name) < 0)
-			return -1;
-		if (o->n_primaries == MAX_QUERIES)
-			return usage_error("at most %d queries on one connection", MAX_QUERIES);
-		o->primaries[o->n_primaries++] = (struct primary){ f->kind, f->name, v };
-		return 0;
-	}
-	for (size_t k = 0; k < sizeof(value_flags) / sizeof(value_flags[0]); k++) {
-		const struct value_flag *f = &value_flags[k];
-		if ((v = lq_args_flag_value(argc, argv, i, f->name, &bad)) == NULL && !bad)
-			continue;
-		if (bad)
-			return usage_error("%s needs a value", f->name);
-		if (f->family != 0 && set_family(o, f->family, f->name) < 0)
-			return -1;
-		*(const char **)((char *)o + f->offset) = v;
-		return 0;
-	}
-	*matched = false;
+	*matched = rc == 1;
+	if (rc <= 0)
+		return rc;
+	if (o->n_primaries == MAX_QUERIES)
+		return lq_cmd_error(cl->cmd, "at most %d queries on one connection", MAX_QUERIES);
+	o->primaries[o->n_primaries++] =
+		(struct primary){ (enum primary_kind)primary_flags[k].id, primary_flags[k].name, v };
 	return 0;
+}
+
+/* One argument (lq_cmdline_parse): 0, 1 for --help, -1 on a usage error. */
+static int parse_one(struct lq_cmdline *cl, void *opts, bool *matched)
+{
+	struct bulk_opts *o = opts;
+	int rc = lq_cmdline_common(cl, &o->json, &o->verbose, matched);
+
+	if (rc != 0 || *matched)
+		return rc;
+	if (strcmp(cl->argv[cl->i], "--all-vpns") == 0) {
+		o->qual.all_vpns = true;
+		*matched = true;
+		return 0;
+	}
+	if ((rc = lq_cmdline_tls(cl, &o->tls, matched)) != 0 || *matched)
+		return rc;
+	if ((rc = lq_cmdline_one_server(cl, &o->server, "one server per connection (a bulk "
+					"query goes to one server)", matched)) != 0 || *matched)
+		return rc;
+	if ((rc = lq_cmdline_seconds(cl, "--timeout", 86400, &o->timeout_ms, matched)) != 0 ||
+	    *matched)
+		return rc;
+	if ((rc = parse_primary(cl, o, matched)) != 0 || *matched)
+		return rc;
+	return lq_cmdline_store(cl, value_flags, LQ_CMDLINE_N(value_flags), o, NULL, matched);
 }
 
 /* 0, 1 for --help, -1 on a usage error (said). */
@@ -227,24 +165,7 @@ static int parse_args(int argc, char **argv, struct bulk_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->timeout_ms = LQ_TCP_DATA_TIMEOUT_MS;
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		bool matched;
-		int rc = parse_simple(o, arg, &matched);
-
-		if (rc != 0)
-			return rc;
-		if (matched)
-			continue;
-		if (parse_valued(o, argc, argv, &i, &matched) < 0)
-			return -1;
-		if (matched)
-			continue;
-		if (arg[0] == '-')
-			return usage_error("unknown option '%s'", arg);
-		return usage_error("unexpected argument '%s'", arg);
-	}
-	return 0;
+	return lq_cmdline_parse(&bulk_cmd, argc, argv, o, parse_one, &o->family);
 }
 
 /* ------------------------------------------------------------ the queries */
@@ -252,19 +173,7 @@ static int parse_args(int argc, char **argv, struct bulk_opts *o)
 /* What every query of the connection shares. */
 struct shared {
 	uint8_t htype;
-	bool has_prl;
-	uint8_t prl[LQ_ARGS_MAX_CODES];
-	size_t n_prl;
-	bool has_oro;
-	uint16_t oro[LQ_ARGS_MAX_CODES];
-	size_t n_oro;
-	bool has_start, has_end;
-	int64_t start, end;             /* Unix time */
-	bool has_vss;
-	uint8_t vss[256];               /* type, then the VSS information */
-	size_t vss_len;
-	uint8_t duid[LQ6_DUID_MAX];
-	size_t duid_len;
+	struct lq_qualifiers qual;
 	lq_ip6 link;                    /* v6: the link other queries are restricted to */
 	const char *link_text;
 };
@@ -277,57 +186,6 @@ struct bulk_query {
 	struct lq6_request q6;
 };
 
-static int parse_time(const char *flag, const char *text, int family, int64_t *out)
-{
-	int64_t lo = family == 4 ? 0 : LQ_EPOCH_2000;
-	int64_t hi = lo + (int64_t)UINT32_MAX;
-
-	if (lq_time_parse(text, (int64_t)time(NULL), out) < 0)
-		return usage_error("%s: '%s' is not a time (RFC 3339 such as "
-				   "2026-11-23T11:15:24Z, now, now-3600, or Unix seconds)", flag, text);
-	if (*out < lo || *out > hi)
-		return usage_error("%s: '%s' is outside what DHCPv%d can carry (%s)", flag, text,
-				   family, family == 4 ? "1970 to 2106" : "2000 to 2136");
-	return 0;
-}
-
-/* --vpn NAME: type 0, NVT ASCII; --vpn hex:HEX: type 1, an RFC 2685 VPN-ID
- * (7 octets); --all-vpns: type 254 (RFC 6926 6.2.9). */
-static int parse_vpn(const struct bulk_opts *o, struct shared *sh)
-{
-	size_t n;
-
-	if (o->vpn != NULL && o->all_vpns)
-		return usage_error("--vpn and --all-vpns exclude each other");
-	if (o->all_vpns) {
-		sh->has_vss = true;
-		sh->vss[0] = LQ4_VSS_ALL_VPNS;
-		sh->vss_len = 1;
-		return 0;
-	}
-	if (o->vpn == NULL)
-		return 0;
-	sh->has_vss = true;
-	if (strncmp(o->vpn, "hex:", 4) == 0) {
-		if (lq_args_hex(o->vpn + 4, sh->vss + 1, sizeof(sh->vss) - 1, &n) < 0 || n != 7)
-			return usage_error("--vpn: '%s' is not an RFC 2685 VPN-ID (hex: and 7 "
-					   "octets, 3 of OUI and 4 of VPN index)", o->vpn);
-		sh->vss[0] = LQ4_VSS_RFC2685_VPN_ID;
-		sh->vss_len = 1 + n;
-		return 0;
-	}
-	n = strlen(o->vpn);
-	if (n == 0 || n > 254)
-		return usage_error("--vpn: a VPN name has 1 to 254 characters");
-	for (size_t i = 0; i < n; i++)
-		if (o->vpn[i] < 0x20 || o->vpn[i] > 0x7e)
-			return usage_error("--vpn: '%s' is not NVT ASCII (printable ASCII)", o->vpn);
-	sh->vss[0] = LQ4_VSS_NVT_ASCII;
-	memcpy(sh->vss + 1, o->vpn, n);
-	sh->vss_len = 1 + n;
-	return 0;
-}
-
 static int check_shared(const struct bulk_opts *o, struct shared *sh)
 {
 	unsigned long n;
@@ -338,35 +196,7 @@ static int check_shared(const struct bulk_opts *o, struct shared *sh)
 			return usage_error("--htype: '%s' is not a hardware type (1-255)", o->htype);
 		sh->htype = (uint8_t)n;
 	}
-	if (o->prl != NULL) {
-		uint16_t codes[LQ_ARGS_MAX_CODES];
-		if (lq_args_codes(o->prl, 1, 254, codes, &sh->n_prl) < 0)
-			return usage_error("--prl: '%s' is not a list of option codes (1-254, "
-					   "comma-separated, e.g. 51,82,152)", o->prl);
-		for (size_t i = 0; i < sh->n_prl; i++)
-			sh->prl[i] = (uint8_t)codes[i];
-		sh->has_prl = true;
-	}
-	if (o->oro != NULL) {
-		if (strcmp(o->oro, "none") != 0 &&
-		    lq_args_codes(o->oro, 1, 65535, sh->oro, &sh->n_oro) < 0)
-			return usage_error("--oro: '%s' is not a list of option codes (1-65535, "
-					   "comma-separated, e.g. 47,100; or none)", o->oro);
-		sh->has_oro = true;
-	}
-	if (o->duid != NULL &&
-	    (lq_args_hex(o->duid, sh->duid, sizeof(sh->duid), &sh->duid_len) < 0 || sh->duid_len < 2))
-		return usage_error("--duid: '%s' is not a DUID (2 to 130 hex octets)", o->duid);
-	if (o->start_time != NULL &&
-	    parse_time("--start-time", o->start_time, o->family, &sh->start) < 0)
-		return -1;
-	if (o->end_time != NULL && parse_time("--end-time", o->end_time, o->family, &sh->end) < 0)
-		return -1;
-	sh->has_start = o->start_time != NULL;
-	sh->has_end = o->end_time != NULL;
-	if (sh->has_start && sh->has_end && sh->start > sh->end)
-		return usage_error("--start-time is after --end-time: no binding can match");
-	return parse_vpn(o, sh);
+	return lq_qualifiers_read(&bulk_cmd, o->family, &o->qual, &sh->qual);
 }
 
 static void label(struct bulk_query *bq, const struct primary *p, const struct shared *sh)
@@ -414,17 +244,7 @@ static int make_query4(const struct primary *p, const struct shared *sh, struct 
 			return usage_error("%s is not a DHCPv4 bulk query", p->flag);
 		}
 	}
-	if (sh->has_prl)
-		q->prl = (lq_bytes){ sh->prl, sh->n_prl };
-	q->has_start_time = sh->has_start;
-	q->start_time = sh->start;
-	q->has_end_time = sh->has_end;
-	q->end_time = sh->end;
-	q->has_vss = sh->has_vss;
-	if (sh->has_vss) {
-		q->vss_type = sh->vss[0];
-		q->vss_info = (lq_bytes){ sh->vss + 1, sh->vss_len - 1 };
-	}
+	lq_qualifiers_set4(&sh->qual, q);
 	label(bq, p, sh);
 	return 0;
 }
@@ -470,16 +290,7 @@ static int make_query6(const struct primary *p, const struct shared *sh, struct 
 	default:
 		return usage_error("%s is not a DHCPv6 bulk query", p->flag);
 	}
-	if (sh->has_oro) {
-		q->oro = sh->oro;
-		q->n_oro = sh->n_oro;
-	}
-	q->has_start_time = sh->has_start;
-	q->start_time = lq_time_to_v6(sh->start);
-	q->has_end_time = sh->has_end;
-	q->end_time = lq_time_to_v6(sh->end);
-	if (sh->has_vss)
-		q->vss = (lq_bytes){ sh->vss, sh->vss_len };
+	lq_qualifiers_set6(&sh->qual, q);
 	label(bq, p, sh);
 	return 0;
 }
@@ -563,18 +374,6 @@ struct run {
 	char error[256];
 };
 
-static void dump_packet(int family, const char *dir, const uint8_t *p, size_t len)
-{
-	struct lq_text t;
-
-	fprintf(stderr, ";; %s %zu octets\n", dir, len);
-	lq_text_init(&t);
-	lq_print_packet(&t, family, p, len, false);
-	if (t.data != NULL)
-		fprintf(stderr, "%s%s", t.data, t.len > 0 && t.data[t.len - 1] == '\n' ? "" : "\n");
-	lq_text_free(&t);
-}
-
 static void print_record(struct run *r)
 {
 	struct lq_answer *a = r->answer;
@@ -625,7 +424,7 @@ static int on_message(struct run *r, lq_bytes msg)
 	const char *why;
 
 	if (r->o->verbose)
-		dump_packet(r->family, "received", msg.data, msg.len);
+		lq_output_dump_packet(r->family, "received", msg.data, msg.len);
 	why = r->family == 4 ? lq4_bulk_read(r->queries, r->n, r->scratch4, msg.data, msg.len,
 					     r->answer, &res)
 			     : lq6_bulk_read(r->queries, r->n, r->duid, msg.data, msg.len,
@@ -691,7 +490,7 @@ static void run_stream(struct run *r, struct bulk_query *qs, const struct shared
 			err = lq4_bulk_build(&qs[i].q4, out, sizeof(out), &len);
 		} else {
 			qs[i].q6.xid = r->queries[i].xid;
-			qs[i].q6.requestor_duid = (lq_bytes){ sh->duid, sh->duid_len };
+			qs[i].q6.requestor_duid = (lq_bytes){ sh->qual.duid, sh->qual.duid_len };
 			err = lq6_bulk_build(&qs[i].q6, out, sizeof(out), &len);
 		}
 		if (err != LQ_OK) {
@@ -700,7 +499,7 @@ static void run_stream(struct run *r, struct bulk_query *qs, const struct shared
 			return;
 		}
 		if (r->o->verbose)
-			dump_packet(r->family, "sending", out, len);
+			lq_output_dump_packet(r->family, "sending", out, len);
 		if (lq_tcp_queue(r->tcp, out, len) < 0) {
 			stop(r, "NoAnswer", "%s", r->tcp->why);
 			return;
@@ -761,8 +560,6 @@ static int finish(struct run *r, const char *server)
 static void connect_and_run(struct run *r, const struct lq_udp_server *srv, struct bulk_query *qs,
 			    struct shared *sh)
 {
-	struct sockaddr_storage local;
-
 	if (lq_tcp_connect(r->tcp, (const struct sockaddr *)&srv->addr, srv->addr_len,
 			   r->o->timeout_ms) < 0) {
 		stop(r, "NoAnswer", "%s", r->tcp->why);
@@ -771,20 +568,18 @@ static void connect_and_run(struct run *r, const struct lq_udp_server *srv, stru
 	if (r->o->verbose)
 		fprintf(stderr, ";; connected to %s, %zu quer%s\n", r->where, r->n,
 			r->n == 1 ? "y" : "ies");
-	if (r->family == 6 && sh->duid_len == 0 &&
-	    (lq_tcp_local_address(r->tcp, &local) < 0 ||
-	     (sh->duid_len = lq_requestor_duid(&local, sh->duid, sizeof(sh->duid))) == 0)) {
+	if (r->family == 6 && lq_qualifiers_duid(&sh->qual, r->tcp) < 0) {
 		stop(r, "NoAnswer", "cannot make a DUID for this host: give one with --duid");
 		return;
 	}
-	r->duid = (lq_bytes){ sh->duid, sh->duid_len };
+	r->duid = (lq_bytes){ sh->qual.duid, sh->qual.duid_len };
 	/* RFC 7724, RFC 7653 8.2: DHCPTLS / STARTTLS first, then the handshake;
 	 * no fallback to plain text */
 	if (r->tls != NULL) {
 		struct lq_rng rng;
 		lq_rng_seed_random(&rng);
 		uint32_t xid = (uint32_t)lq_rng_next(&rng) & (r->family == 4 ? 0xffffffffu : 0xffffffu);
-		if (lq_tls_upgrade(r->tcp, r->tls, r->family, xid, sh->duid, sh->duid_len,
+		if (lq_tls_upgrade(r->tcp, r->tls, r->family, xid, sh->qual.duid, sh->qual.duid_len,
 				   r->o->verbose) < 0) {
 			stop(r, "TLSFailed", "%s", r->tcp->why);
 			return;
@@ -820,14 +615,8 @@ int cmd_bulk(int argc, char **argv)
 		goto out;
 	}
 	rc = LQ_EXIT_USAGE;
-	if (o->family == 0) {
-		usage_error("say -4 or -6 (DHCPv4 or DHCPv6 bulk leasequery)");
+	if (lq_cmd_required(&bulk_cmd, o->family, o->server != NULL, "bulk leasequery", "ask") < 0)
 		goto out;
-	}
-	if (o->server == NULL) {
-		usage_error("-s HOST[:PORT]: which server to ask");
-		goto out;
-	}
 	if ((qs = calloc(o->n_primaries + 1, sizeof(*qs))) == NULL) {
 		fprintf(stderr, "lq bulk: out of memory\n");
 		rc = LQ_EXIT_NO_ANSWER;
@@ -835,15 +624,8 @@ int cmd_bulk(int argc, char **argv)
 	}
 	if (check_shared(o, sh) < 0 || make_queries(o, sh, qs, &n) < 0)
 		goto out;
-	if (lq_tls_check_opts(&o->tls, err, sizeof(err)) < 0) {
-		usage_error("%s", err);
+	if (lq_cmd_server(&bulk_cmd, o->family, o->server, &o->tls, &srv) < 0)
 		goto out;
-	}
-	if (lq_udp_parse_server(o->server, o->family, o->family == 4 ? LQ4_PORT : LQ6_PORT, &srv,
-				err, sizeof(err)) < 0) {
-		usage_error("-s %s", err);
-		goto out;
-	}
 	rc = LQ_EXIT_NO_ANSWER;
 	r.family = o->family;
 	r.o = o;

@@ -5,7 +5,6 @@
  * (output.c). Exit codes follow the lq contract (cmds.h). */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 
 #include "answer.h"
 #include "args.h"
+#include "cmdline.h"
 #include "cmds.h"
 #include "duid.h"
 #include "output.h"
@@ -27,7 +27,6 @@
 
 struct query_opts {
 	int family;                     /* 0 until -4/-6 or a family-only flag */
-	const char *family_flag;        /* the flag that set it, for messages */
 	const char *servers[MAX_SERVERS];
 	size_t n_servers;
 	const char *ip, *mac, *client_id, *address, *link, *prl, *oro, *giaddr, *duid;
@@ -49,139 +48,88 @@ static void usage(FILE *out)
 	      "                [--source-port N] [--relay-port] [-v]\n", out);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const struct lq_cmd query_cmd = { "lq query", usage, NULL };
 
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("lq query: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n", stderr);
-	usage(stderr);
-	return LQ_EXIT_USAGE;
-}
+/* "lq query: " and the message, then the usage; -1. */
+#define usage_error(...) lq_cmd_error(&query_cmd, __VA_ARGS__)
 
 /* ------------------------------------------------------------ parsing */
 
-static int set_family(struct query_opts *o, int family, const char *flag)
+static const struct lq_cmdline_flag value_flags[] = {
+	{ "--ip", 4, offsetof(struct query_opts, ip), 0 },
+	{ "--mac", 4, offsetof(struct query_opts, mac), 0 },
+	{ "--prl", 4, offsetof(struct query_opts, prl), 0 },
+	{ "--giaddr", 4, offsetof(struct query_opts, giaddr), 0 },
+	{ "--htype", 4, offsetof(struct query_opts, htype), 0 },
+	{ "--address", 6, offsetof(struct query_opts, address), 0 },
+	{ "--link", 6, offsetof(struct query_opts, link), 0 },
+	{ "--oro", 6, offsetof(struct query_opts, oro), 0 },
+	{ "--duid", 6, offsetof(struct query_opts, duid), 0 },
+	{ "--client-id", 0, offsetof(struct query_opts, client_id), 0 },
+};
+
+/* --timeout, -s / --server (up to MAX_SERVERS), --source-port: 0
+ * (*matched says whether it was one), -1 on a usage error (said). */
+static int parse_endpoints(struct lq_cmdline *cl, struct query_opts *o, bool *matched)
 {
-	if (o->family != 0 && o->family != family) {
-		fprintf(stderr, "lq query: %s is for DHCPv%d, but %s asks for DHCPv%d\n", flag, family,
-			o->family_flag, o->family);
-		usage(stderr);
-		return -1;
+	const char *v;
+	unsigned long n;
+	int rc;
+
+	if ((rc = lq_cmdline_seconds(cl, "--timeout", 3600, &o->timeout_ms, matched)) != 0 ||
+	    *matched)
+		return rc;
+	*matched = true;
+	if ((rc = lq_cmdline_server(cl, &v)) != 0) {
+		if (rc < 0)
+			return -1;
+		if (o->n_servers == MAX_SERVERS)
+			return usage_error("-s: at most %d servers", MAX_SERVERS);
+		o->servers[o->n_servers++] = v;
+		return 0;
 	}
-	if (o->family == 0) {
-		o->family = family;
-		o->family_flag = flag;
+	if ((rc = lq_cmdline_value(cl, "--source-port", " (a port number)", &v)) != 0) {
+		if (rc < 0)
+			return -1;
+		if (lq_args_ulong(v, 1, 65535, &n) < 0)
+			return usage_error("--source-port: '%s' is not a port number (1-65535)", v);
+		o->source_port = (long)n;
+		return 0;
 	}
+	*matched = false;
 	return 0;
 }
 
-struct value_flag {
-	const char *name;
-	int family;                     /* 0: both */
-	size_t offset;                  /* of the const char * in struct query_opts */
-};
+/* One argument (lq_cmdline_parse): 0, 1 for --help, -1 on a usage error. */
+static int parse_one(struct lq_cmdline *cl, void *opts, bool *matched)
+{
+	struct query_opts *o = opts;
+	const char *arg = cl->argv[cl->i];
+	int rc = lq_cmdline_common(cl, &o->json, &o->verbose, matched);
 
-static const struct value_flag value_flags[] = {
-	{ "--ip", 4, offsetof(struct query_opts, ip) },
-	{ "--mac", 4, offsetof(struct query_opts, mac) },
-	{ "--prl", 4, offsetof(struct query_opts, prl) },
-	{ "--giaddr", 4, offsetof(struct query_opts, giaddr) },
-	{ "--htype", 4, offsetof(struct query_opts, htype) },
-	{ "--address", 6, offsetof(struct query_opts, address) },
-	{ "--link", 6, offsetof(struct query_opts, link) },
-	{ "--oro", 6, offsetof(struct query_opts, oro) },
-	{ "--duid", 6, offsetof(struct query_opts, duid) },
-	{ "--client-id", 0, offsetof(struct query_opts, client_id) },
-};
+	if (rc != 0 || *matched)
+		return rc;
+	*matched = true;
+	if (strcmp(arg, "-vv") == 0) {
+		o->verbose += 2;
+		return 0;
+	}
+	if (strcmp(arg, "--relay-port") == 0) {
+		o->relay_port = true;
+		return 0;
+	}
+	if ((rc = parse_endpoints(cl, o, matched)) != 0 || *matched)
+		return rc;
+	return lq_cmdline_store(cl, value_flags, LQ_CMDLINE_N(value_flags), o, NULL, matched);
+}
 
+/* 0, 1 for --help, -1 on a usage error (said). */
 static int parse_args(int argc, char **argv, struct query_opts *o)
 {
-	bool bad;
-	const char *v;
-	unsigned long n;
-
 	memset(o, 0, sizeof(*o));
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
 	o->source_port = -1;
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		bool matched = false;
-
-		if (strcmp(arg, "-4") == 0 || strcmp(arg, "-6") == 0) {
-			if (set_family(o, arg[1] - '0', arg) < 0)
-				return -1;
-			continue;
-		}
-		if (strcmp(arg, "--json") == 0) {
-			o->json = true;
-			continue;
-		}
-		if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
-			o->verbose++;
-			continue;
-		}
-		if (strcmp(arg, "-vv") == 0) {
-			o->verbose += 2;
-			continue;
-		}
-		if (strcmp(arg, "--relay-port") == 0) {
-			o->relay_port = true;
-			continue;
-		}
-		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-			usage(stdout);
-			return 1;
-		}
-		if ((v = lq_args_flag_value(argc, argv, &i, "-s", &bad)) != NULL ||
-		    (!bad && (v = lq_args_flag_value(argc, argv, &i, "--server", &bad)) != NULL)) {
-			if (o->n_servers == MAX_SERVERS)
-				return usage_error("-s: at most %d servers", MAX_SERVERS);
-			o->servers[o->n_servers++] = v;
-			continue;
-		}
-		if (bad)
-			return usage_error("%s needs a value (HOST[:PORT])", arg);
-		if ((v = lq_args_flag_value(argc, argv, &i, "--timeout", &bad)) != NULL) {
-			if (lq_args_seconds(v, 3600, &o->timeout_ms) < 0)
-				return usage_error("--timeout: '%s' is not a number of seconds "
-						   "(greater than 0, at most 3600)", v);
-			continue;
-		}
-		if (bad)
-			return usage_error("%s needs a value (seconds)", arg);
-		if ((v = lq_args_flag_value(argc, argv, &i, "--source-port", &bad)) != NULL) {
-			if (lq_args_ulong(v, 1, 65535, &n) < 0)
-				return usage_error("--source-port: '%s' is not a port number (1-65535)", v);
-			o->source_port = (long)n;
-			continue;
-		}
-		if (bad)
-			return usage_error("%s needs a value (a port number)", arg);
-		for (size_t k = 0; k < sizeof(value_flags) / sizeof(value_flags[0]); k++) {
-			const struct value_flag *f = &value_flags[k];
-			if ((v = lq_args_flag_value(argc, argv, &i, f->name, &bad)) == NULL && !bad)
-				continue;
-			if (bad)
-				return usage_error("%s needs a value", f->name);
-			if (f->family != 0 && set_family(o, f->family, f->name) < 0)
-				return -1;
-			*(const char **)((char *)o + f->offset) = v;
-			matched = true;
-			break;
-		}
-		if (matched)
-			continue;
-		if (arg[0] == '-')
-			return usage_error("unknown option '%s'", arg);
-		return usage_error("unexpected argument '%s'", arg);
-	}
-	return 0;
+	return lq_cmdline_parse(&query_cmd, argc, argv, o, parse_one, &o->family);
 }
 
 /* ------------------------------------------------------------ the exchange */
@@ -372,10 +320,8 @@ static int check_query6(const struct query_opts *o, struct shared *sh)
 
 static int check_args(const struct query_opts *o, struct shared *sh)
 {
-	if (o->family == 0)
-		return usage_error("say -4 or -6 (DHCPv4 or DHCPv6 leasequery)");
-	if (o->n_servers == 0)
-		return usage_error("-s HOST[:PORT]: which server to ask");
+	if (lq_cmd_required(&query_cmd, o->family, o->n_servers > 0, "leasequery", "ask") < 0)
+		return -1;
 	return o->family == 4 ? check_query4(o, sh) : check_query6(o, sh);
 }
 
@@ -517,8 +463,10 @@ int cmd_query(int argc, char **argv)
 		if (lq_udp_parse_server(o.servers[i], o.family, o.family == 4 ? LQ4_PORT : LQ6_PORT,
 					&servers[i], err, sizeof(err)) < 0)
 			rc = usage_error("-s %s", err);
-	if (rc != 0)
+	if (rc != 0) {          /* a usage error, said */
+		rc = LQ_EXIT_USAGE;
 		goto out;
+	}
 	rc = LQ_EXIT_NO_ANSWER;
 	c->family = o.family;
 	c->verbose = o.verbose;
