@@ -164,6 +164,22 @@ enum lq_store_by {
 				   * key order within a link. A binding without
 				   * a link (::) is never among them, even when
 				   * the range holds :: */
+	LQ_STORE_BY_CLIENTS,      /* every binding that has a client-id index
+				   * entry (a client id of 1 to
+				   * LQ_BINDING_MAX_SMALL octets), read from that
+				   * index: grouped by client id (the bindings of
+				   * one client id come one after the other, in
+				   * key order), the client ids in octet order.
+				   * The index is read in batches (at most 12 MiB
+				   * of memory) whose bindings are found in key
+				   * order, not looked up one by one: the way to
+				   * read most of a large store by client */
+	LQ_STORE_BY_NO_CLIENT_ID, /* every binding without a client-id index
+				   * entry (none, empty, or longer than
+				   * LQ_BINDING_MAX_SMALL), in key order: with
+				   * BY_CLIENTS, every binding once. Records with
+				   * a client id are passed over without being
+				   * decoded */
 };
 
 /* The VPN qualifier (RFC 6607), applied to every cursor. */
@@ -201,6 +217,15 @@ int lq_store_cursor_next(struct lq_store_cursor *cursor, struct lq_binding *out)
 /* The last change time of the binding the last next returned. */
 int64_t lq_store_cursor_changed_at(const struct lq_store_cursor *cursor);
 void lq_store_cursor_close(struct lq_store_cursor *cursor);
+
+/* How many index entries a cursor over filter would read (the time,
+ * hardware type and VPN qualifiers aside: at least what it yields), no
+ * more than limit: for BY_HWADDR .. BY_SUBNET and BY_LINK_RANGE, from the
+ * number of entries LMDB keeps per index key, without reading them (a
+ * link range costs a step per link address in it). Other filters:
+ * LQ_STORE_ERR_INVALID. */
+int lq_store_count(struct lq_store_reader *reader, const struct lq_store_filter *filter,
+		   uint64_t limit, uint64_t *count);
 
 /* ---- change history: query-start/end-time and active catch-up ---- */
 

@@ -7,15 +7,25 @@
  * The candidates of a query come from one or more passes, each a store
  * cursor; a later pass skips what an earlier one yielded (each pass has a
  * cheap rule for what it yields), so every binding is considered once:
- * - QUERY_BY_LINK_ADDRESS L: when L lies in a configured subnet S, first
- *   the keys in S's prefix (PREFIX) and in each of its pd-pools (PD, key
+ * - QUERY_BY_LINK_ADDRESS :: (every binding), and a link L holding at
+ *   least half of the store's bindings (counted in the link index, or the
+ *   subnet-id index, without reading them), without time qualifiers: the
+ *   client-id index client by client (CLIENTS), keeping the bindings the
+ *   passes below would yield, then the bindings without a DUID (NO_DUID,
+ *   a store pass that decodes only them; skipped when CLIENTS counted
+ *   every binding). A client's bindings come together, so each group is
+ *   found without a lookup: about a third of the cost per binding.
+ * - QUERY_BY_LINK_ADDRESS L otherwise: when L lies in a configured
+ *   subnet S, first the keys in S's prefix (PREFIX) and in each of its
+ *   pd-pools (PD, key
  *   ranges), then the link-address index over the whole of S's prefix
  *   (LINK_RANGE: every binding relayed from any address of S, not only
  *   from L) and the subnet-id index for S's id (SUBNET): everything
  *   lq6_link_of_binding can place on S, so that any address of S names
  *   the same link with the same answer. When L lies in no configured
  *   subnet, the link-address index for L exactly (LINK): such a link is
- *   known only by the address its relay used. With L = :: every binding
+ *   known only by the address its relay used. With L = :: and time
+ *   qualifiers, every binding changed in the window, from the time index
  *   (ALL). When the key ranges held at least half of the store, the two
  *   index passes are replaced by one pass over every binding (REST): in
  *   key order a binding costs a fraction of an index entry (which is
@@ -74,6 +84,32 @@ static int key_cmp(const struct lq_binding_key *a, const struct lq_binding_key *
 	return (a->prefix_len > b->prefix_len) - (a->prefix_len < b->prefix_len);
 }
 
+/* Has b a DUID the client-id index keeps? */
+static bool has_duid(const struct lq_binding *b)
+{
+	return b->client_id.data != NULL && b->client_id.len > 0 &&
+	       b->client_id.len <= LQ_BINDING_MAX_SMALL;
+}
+
+/* Is b among the bindings the passes of a link query would yield (every
+ * binding for the link ::)? What CLIENTS and NO_DUID keep. */
+static bool link_candidate(const struct lq6_scan *s, const struct lq_binding *b)
+{
+	const struct lq_config_subnet6 *sn = s->subnet;
+
+	if (sn != NULL) {
+		if (lq6_prefix_contains(&sn->prefix, sn->prefix_len, &b->key.addr) ||
+		    link_in_subnet(s, b) || (sn->id != 0 && b->subnet_id == sn->id))
+			return true;
+		for (size_t i = 0; i < sn->n_pd_pools; i++)
+			if (lq6_prefix_contains(&sn->pd_pools[i].prefix, sn->pd_pools[i].prefix_len,
+						&b->key.addr))
+				return true;
+		return false;
+	}
+	return lq6_ip_is_zero(&s->link_address) || ip_equal(&b->link_address, &s->link_address);
+}
+
 /* Is b among what pass p yields (time qualifiers aside)? */
 static bool in_pass(const struct lq6_scan *s, const struct lq6_scan_pass *p,
 		    const struct lq_binding *b)
@@ -102,6 +138,10 @@ static bool in_pass(const struct lq6_scan *s, const struct lq6_scan_pass *p,
 		return key_equal(&b->key, &s->single.key);
 	case LQ6_PASS_REST:
 		return link_in_subnet(s, b) || (s->subnet->id != 0 && b->subnet_id == s->subnet->id);
+	case LQ6_PASS_CLIENTS:
+		return has_duid(b) && link_candidate(s, b);
+	case LQ6_PASS_NO_DUID:
+		return !has_duid(b) && link_candidate(s, b);
 	default:
 		return true;
 	}
@@ -149,20 +189,15 @@ static bool qualifies(const struct lq6_scan *s, const struct lq_binding *b, int6
 
 /* Bindings are grouped by an exact key of their link (the subnet when one
  * is known, else the address), so that grouping is an equivalence. */
-struct link_key {
-	const struct lq_config_subnet6 *subnet;
-	lq_ip6 addr;
-};
-
-static struct link_key link_key_of(const struct lq_config *cfg, const struct lq_binding *b)
+static struct lq6_link_key link_key_of(const struct lq_config *cfg, const struct lq_binding *b)
 {
 	struct lq6_link l = lq6_link_of_binding(cfg, b);
-	struct link_key k = {l.subnet, l.subnet != NULL ? unspecified : l.addr};
+	struct lq6_link_key k = {l.subnet, l.subnet != NULL ? unspecified : l.addr};
 
 	return k;
 }
 
-static bool link_key_equal(const struct link_key *a, const struct link_key *b)
+static bool link_key_equal(const struct lq6_link_key *a, const struct lq6_link_key *b)
 {
 	return a->subnet == b->subnet && ip_equal(&a->addr, &b->addr);
 }
@@ -182,12 +217,6 @@ static int push(struct lq6_scan *s, const struct lq_binding *b)
 	return LQ_STORE_OK;
 }
 
-static bool has_duid(const struct lq_binding *b)
-{
-	return b->client_id.data != NULL && b->client_id.len > 0 &&
-	       b->client_id.len <= LQ_BINDING_MAX_SMALL;
-}
-
 /* b qualifies: gather its group when b leads it (1), or say that a binding
  * with a smaller key does (0); < 0 on a store failure. The client's
  * bindings come in key order, so those before b decide. */
@@ -196,7 +225,7 @@ static int gather(struct lq6_scan *s, const struct lq_binding *b)
 	struct lq_store_filter f;
 	struct lq_store_cursor *c;
 	struct lq_binding m;
-	struct link_key here = {NULL, {{0}}};
+	struct lq6_link_key here = {NULL, {{0}}};
 	bool have_here = false, seen_self = false;
 	int rc;
 
@@ -221,7 +250,7 @@ static int gather(struct lq6_scan *s, const struct lq_binding *b)
 			seen_self = true;
 			rc = push(s, b);
 		} else {
-			struct link_key there;
+			struct lq6_link_key there;
 
 			if (!candidate(s, &m) || !qualifies(s, &m, lq_store_cursor_changed_at(c)))
 				continue;
@@ -271,6 +300,150 @@ static void maybe_rest(struct lq6_scan *s)
 	s->n_passes = s->rest_at + 1;
 }
 
+/* ---- CLIENTS: every client's bindings together ---- */
+
+static bool same_bytes(lq_bytes a, lq_bytes b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
+}
+
+/* Room for one more binding of the client. */
+static int client_room(struct lq6_scan *s)
+{
+	if (s->client_n == s->client_cap) {
+		size_t cap = s->client_cap == 0 ? 8 : s->client_cap * 2;
+		struct lq_binding *v = realloc(s->client, cap * sizeof(*v));
+
+		if (v == NULL)
+			return LQ_STORE_ERR_NOMEM;
+		s->client = v;
+		s->client_cap = cap;
+	}
+	if (s->client_n == s->member_cap) {
+		size_t cap = s->member_cap == 0 ? 8 : s->member_cap * 2;
+		struct lq6_member *m = realloc(s->members, cap * sizeof(*m));
+
+		if (m == NULL)
+			return LQ_STORE_ERR_NOMEM;
+		s->members = m;
+		s->member_cap = cap;
+	}
+	return LQ_STORE_OK;
+}
+
+/* Read the next client that has qualifying bindings into s->client (in
+ * key order, as the index keeps them): 1, or 0 at the end of the pass.
+ * The cursor meets the first binding of the following client before it
+ * knows the client ended: that one is kept for the next call. */
+static int read_client(struct lq6_scan *s)
+{
+	struct lq_binding b;
+	int64_t changed;
+	int rc;
+
+	s->client_n = 0;
+	s->client_at = 0;
+	while (!s->clients_done) {
+		if (s->has_ahead) {
+			b = s->ahead;
+			changed = s->ahead_changed;
+			s->has_ahead = false;
+		} else {
+			rc = lq_store_cursor_next(s->cursor, &b);
+			if (rc < 0)
+				return rc;
+			if (rc == 0) {
+				s->clients_done = true;
+				break;
+			}
+			changed = lq_store_cursor_changed_at(s->cursor);
+			s->client_entries++;
+			s->candidates++;
+		}
+		if (s->client_n > 0 && !same_bytes(b.client_id, s->client_duid)) {
+			s->ahead = b;
+			s->ahead_changed = changed;
+			s->has_ahead = true;
+			return 1;
+		}
+		s->client_duid = b.client_id;
+		if (!in_pass(s, &s->passes[s->pass], &b) || !qualifies(s, &b, changed))
+			continue;
+		rc = client_room(s);
+		if (rc < 0)
+			return rc;
+		s->members[s->client_n].link = link_key_of(s->config, &b);
+		s->members[s->client_n].at = s->client_n;
+		s->client[s->client_n++] = b;
+	}
+	return s->client_n > 0;
+}
+
+/* By link, then in key order. */
+static int member_cmp(const void *a, const void *b)
+{
+	const struct lq6_member *x = a, *y = b;
+	uintptr_t sx = (uintptr_t)x->link.subnet, sy = (uintptr_t)y->link.subnet;
+	int d;
+
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	d = memcmp(x->link.addr.b, y->link.addr.b, sizeof(x->link.addr.b));
+	if (d != 0)
+		return d;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* The client's next group: its bindings on one link. A client on one link
+ * (the common case) is handed over whole; one on several is sorted by
+ * link once and sent a link at a time. */
+static int client_group(struct lq6_scan *s)
+{
+	size_t i = s->client_at, j = i + 1;
+
+	if (i == 0) {
+		bool one_link = true;
+
+		for (size_t k = 1; k < s->client_n && one_link; k++)
+			one_link = link_key_equal(&s->members[0].link, &s->members[k].link);
+		if (one_link) {
+			struct lq_binding *g = s->group;
+			size_t cap = s->group_cap;
+
+			s->group = s->client;
+			s->group_cap = s->client_cap;
+			s->group_n = s->client_n;
+			s->client = g;
+			s->client_cap = cap;
+			s->client_n = 0;
+			return 1;
+		}
+		qsort(s->members, s->client_n, sizeof(s->members[0]), member_cmp);
+	}
+	while (j < s->client_n && link_key_equal(&s->members[i].link, &s->members[j].link))
+		j++;
+	s->group_n = 0;
+	for (size_t k = i; k < j; k++) {
+		if (push(s, &s->client[s->members[k].at]) < 0)
+			return LQ_STORE_ERR_NOMEM;
+	}
+	s->client_at = j;
+	return 1;
+}
+
+/* The next group of CLIENTS: 1, or 0 when the pass is over. */
+static int clients_next(struct lq6_scan *s)
+{
+	int rc;
+
+	if (s->client_at < s->client_n)
+		return client_group(s);
+	rc = read_client(s);
+	if (rc <= 0)
+		return rc;
+	return client_group(s);
+}
+
 int lq6_scan_next_group(struct lq6_scan *s)
 {
 	struct lq_binding b;
@@ -291,6 +464,18 @@ int lq6_scan_next_group(struct lq6_scan *s)
 			rc = lq_store_cursor_open(s->reader, &p->filter, &s->cursor);
 			if (rc < 0)
 				return rc;
+		}
+		if (p->kind == LQ6_PASS_CLIENTS) {
+			rc = clients_next(s);
+			if (rc != 0)
+				return rc;
+			lq_store_cursor_close(s->cursor);
+			s->cursor = NULL;
+			s->pass++;
+			/* NO_DUID: nothing to find when every binding had a DUID */
+			if (s->client_entries == s->bindings6)
+				s->pass++;
+			continue;
 		}
 		rc = lq_store_cursor_next(s->cursor, &b);
 		if (rc < 0)
@@ -326,6 +511,12 @@ void lq6_scan_free(struct lq6_scan *s)
 	free(s->group);
 	s->group = NULL;
 	s->group_n = s->group_cap = 0;
+	free(s->client);
+	s->client = NULL;
+	free(s->members);
+	s->members = NULL;
+	s->client_n = s->client_cap = s->member_cap = s->client_at = 0;
+	s->has_ahead = false;
 }
 
 /* ---- setting a query up ---- */
@@ -445,18 +636,82 @@ static int restrict_link(struct lq6_scan *s, const lq_ip6 *link_address, uint16_
 	return LQ_STORE_OK;
 }
 
+/* The passes that read the store client by client (in place of those
+ * planned so far): CLIENTS, then NO_DUID. */
+static int client_passes(struct lq6_scan *s)
+{
+	struct lq_store_stats st;
+	int rc = lq_store_stats(s->reader, &st);
+
+	s->bindings6 = st.bindings6;
+	s->n_passes = 0;
+	s->rest_at = 0;
+	add_pass(s, LQ6_PASS_CLIENTS, LQ_STORE_BY_CLIENTS);
+	add_pass(s, LQ6_PASS_NO_DUID, LQ_STORE_BY_NO_CLIENT_ID);
+	return rc;
+}
+
+/* Should a query for a link (link_address, or every address of subnet sn)
+ * read the store client by client? When the bindings relayed from it (or
+ * with its subnet id) are at least half of the store: the client-id index
+ * finds each client's bindings together at a fraction of the cost of a
+ * client lookup per binding, and reading the whole store costs at most
+ * twice what the link's share of it is worth. Not with time qualifiers:
+ * the changes of a window come cheaper from the time index. */
+static int link_is_most(struct lq6_scan *s, const struct lq_config_subnet6 *sn,
+			const lq_ip6 *link_address, bool *most)
+{
+	struct lq_store_filter f;
+	struct lq_store_stats st;
+	uint64_t half, n = 0, m = 0;
+	int rc;
+
+	*most = s->clients == LQ6_CLIENTS_ALWAYS;
+	if (s->clients != LQ6_CLIENTS_AUTO || s->has_start || s->has_end)
+		return LQ_STORE_OK;
+	rc = lq_store_stats(s->reader, &st);
+	if (rc < 0 || st.bindings6 == 0)
+		return rc;
+	half = (st.bindings6 + 1) / 2;
+	memset(&f, 0, sizeof(f));
+	f.family = 6;
+	if (sn != NULL) {
+		f.by = LQ_STORE_BY_LINK_RANGE;
+		f.range_first = prefix_first(&sn->prefix, sn->prefix_len);
+		f.range_last = prefix_last(&sn->prefix, sn->prefix_len);
+		rc = lq_store_count(s->reader, &f, half, &n);
+		if (rc == LQ_STORE_OK && n < half && sn->id != 0) {
+			f.by = LQ_STORE_BY_SUBNET;
+			f.subnet_id = sn->id;
+			rc = lq_store_count(s->reader, &f, half, &m);
+		}
+	} else {
+		f.by = LQ_STORE_BY_LINK;
+		f.link = *link_address;
+		rc = lq_store_count(s->reader, &f, half, &n);
+	}
+	*most = n >= half || m >= half;
+	return rc;
+}
+
 static int setup_link_address(struct lq6_scan *s, const lq_ip6 *link_address, uint16_t *status,
 			      const char **message)
 {
 	const struct lq_config_subnet6 *sn;
+	bool most;
 	int rc;
 
 	if (lq6_ip_is_zero(link_address)) {
 		/* lq's choice (as dhcpkit's): the link :: is every link */
-		if (alloc_passes(s, 1) < 0)
+		if (alloc_passes(s, 2) < 0)
 			return LQ_STORE_ERR_NOMEM;
-		add_pass(s, LQ6_PASS_ALL, LQ_STORE_BY_ALL);
-		return LQ_STORE_OK;
+		if (s->clients == LQ6_CLIENTS_NEVER ||
+		    (s->clients == LQ6_CLIENTS_AUTO && (s->has_start || s->has_end))) {
+			/* the changes in a window, from the time index */
+			add_pass(s, LQ6_PASS_ALL, LQ_STORE_BY_ALL);
+			return LQ_STORE_OK;
+		}
+		return client_passes(s);
 	}
 	rc = restrict_link(s, link_address, status, message);
 	if (rc < 0 || *status != 0)
@@ -466,6 +721,11 @@ static int setup_link_address(struct lq6_scan *s, const lq_ip6 *link_address, ui
 	s->subnet = sn;
 	if (alloc_passes(s, LQ6_SCAN_MAX_PASSES + (sn != NULL ? sn->n_pd_pools : 0)) < 0)
 		return LQ_STORE_ERR_NOMEM;
+	rc = link_is_most(s, sn, link_address, &most);
+	if (rc < 0)
+		return rc;
+	if (most)
+		return client_passes(s);
 	if (sn != NULL) {
 		struct lq_store_stats st;
 

@@ -8,12 +8,22 @@
  * Why groups are found this way: a requestor wants a client's addresses
  * and prefixes on a link in one OPTION_CLIENT_DATA, but remembering which
  * clients were sent would cost memory per client (a million clients, ten
- * queries at once). Instead every binding the scan meets looks its client
- * up by DUID (the client-id index) and keeps the client's bindings that
- * match the query on its link: the binding with the smallest key sends
- * them all, every other one is skipped. Each binding is sent once without
- * any memory of the past, whatever order the scan meets them in; a client
- * with one binding (the common case) costs one index lookup. */
+ * queries at once). Two ways, neither with memory of the past:
+ * - A query for most of the store (link ::, or a link holding at least
+ *   half of it) reads it client by client: the client-id index keeps each
+ *   DUID's bindings together (the CLIENTS pass), so the scan has all of a
+ *   client's bindings at once and splits them by link itself; the bindings
+ *   without a DUID (NO_DUID) are each a group of their own. The store
+ *   reads the index in bounded batches and finds their bindings in key
+ *   order (store.h, LQ_STORE_BY_CLIENTS): no lookup per binding.
+ * - Every other query (a few of the store's bindings) meets its
+ *   candidates in some order and looks each one's client up by DUID (the
+ *   client-id index), keeping the client's bindings that match the query
+ *   on its link: the binding with the smallest key sends them all, every
+ *   other one is skipped. Each binding is sent once whatever order the
+ *   scan meets them in; a client with one binding costs one index lookup,
+ *   but a store's worth of lookups at random keys would cost several
+ *   times the CLIENTS pass. */
 #ifndef LQ_BULK6_SCAN_H
 #define LQ_BULK6_SCAN_H
 
@@ -24,13 +34,20 @@
 /* One pass of the scan: a store cursor, and the rule that tells whether a
  * binding is among what it yields (so that a later pass skips it). The
  * passes of each query type, in the order they run:
- * - QUERY_BY_LINK_ADDRESS ::                  ALL
- * - QUERY_BY_LINK_ADDRESS L in subnet S       PREFIX, PD (one per pd-pool),
- *                                             LINK_RANGE, SUBNET (S has an id);
- *                                             the last two become one REST
- *                                             when the key ranges held at
- *                                             least half of the store
- * - QUERY_BY_LINK_ADDRESS L in no subnet      LINK
+ * - QUERY_BY_LINK_ADDRESS ::                  CLIENTS, NO_DUID; ALL with
+ *                                             time qualifiers
+ * - QUERY_BY_LINK_ADDRESS L in subnet S       CLIENTS, NO_DUID when the link
+ *                                             index (or the subnet-id index)
+ *                                             counts at least half of the
+ *                                             store on S, without time
+ *                                             qualifiers; else PREFIX, PD
+ *                                             (one per pd-pool), LINK_RANGE,
+ *                                             SUBNET (S has an id); the last
+ *                                             two become one REST when the
+ *                                             key ranges held at least half
+ *                                             of the store
+ * - QUERY_BY_LINK_ADDRESS L in no subnet      CLIENTS, NO_DUID (as for S,
+ *                                             from the link index); else LINK
  * - QUERY_BY_CLIENTID, _RELAY_ID, _REMOTE_ID  CLIENT_ID, RELAY_ID, REMOTE_ID
  * - QUERY_BY_ADDRESS                          CLIENT_ID, or SINGLE (no DUID) */
 enum lq6_pass_kind {
@@ -48,6 +65,27 @@ enum lq6_pass_kind {
 	LQ6_PASS_REST,          /* every binding, for LINK_RANGE and SUBNET at
 				 * once: link_address inside the subnet's
 				 * prefix, or subnet_id == the subnet's id */
+	LQ6_PASS_CLIENTS,       /* every binding with a DUID, read client by
+				 * client from the client-id index (the scan
+				 * sees each client's bindings together and
+				 * groups them itself), among them those the
+				 * passes of the link would yield (every one
+				 * for ::) */
+	LQ6_PASS_NO_DUID,       /* likewise every binding without a DUID (after
+				 * CLIENTS; skipped when CLIENTS met every
+				 * binding of the store) */
+};
+
+/* The link a binding is grouped by (bulk6_scan.c). */
+struct lq6_link_key {
+	const struct lq_config_subnet6 *subnet;
+	lq_ip6 addr;
+};
+
+/* CLIENTS: a qualifying binding of the client being read, by its link. */
+struct lq6_member {
+	struct lq6_link_key link;
+	size_t at;              /* in lq6_scan.client */
 };
 
 struct lq6_scan_pass {
@@ -58,6 +96,14 @@ struct lq6_scan_pass {
 
 #define LQ6_SCAN_MAX_PASSES 3   /* PREFIX, LINK_RANGE, SUBNET; plus one per pd-pool */
 
+/* Whether a query for most of the store reads it client by client (the
+ * CLIENTS and NO_DUID passes): */
+enum lq6_scan_clients {
+	LQ6_CLIENTS_AUTO = 0,   /* the scan decides (bulk6_scan.c) */
+	LQ6_CLIENTS_ALWAYS,     /* every link-address query (tests) */
+	LQ6_CLIENTS_NEVER,      /* none (tests: the other passes) */
+};
+
 struct lq6_scan {
 	const struct lq_config *config;
 	struct lq_store_reader *reader;
@@ -66,6 +112,7 @@ struct lq6_scan {
 	bool include_inactive;  /* time qualifiers: not only active leases */
 	bool has_start, has_end;
 	int64_t start, end;     /* Unix seconds, inclusive */
+	uint8_t clients;        /* enum lq6_scan_clients */
 	bool has_link;          /* only bindings on link */
 	struct lq6_link link;
 	lq_ip6 link_address;    /* LINK pass */
@@ -89,10 +136,25 @@ struct lq6_scan {
 	struct lq_binding *group;
 	size_t group_n, group_cap;
 	uint64_t candidates;    /* bindings the passes yielded (statistics) */
+
+	/* CLIENTS: the qualifying bindings of one client (key order), their
+	 * links, the next of them to send (sorted by link when the client is
+	 * on several), the binding read ahead (the next client's first) */
+	struct lq_binding *client;
+	struct lq6_member *members;
+	size_t client_n, client_cap, member_cap, client_at;
+	lq_bytes client_duid;   /* of the client being read */
+	struct lq_binding ahead;
+	int64_t ahead_changed;
+	bool has_ahead, clients_done;
+	uint64_t client_entries; /* bindings CLIENTS read: all of them when it
+				  * is every IPv6 binding (NO_DUID is then
+				  * skipped) */
 };
 
 /* What the query asks for: set up s (zeroed by the caller, with config,
- * reader, now, include_inactive and the time qualifiers filled in) for
+ * reader, now, include_inactive and the time qualifiers filled in; tests
+ * may set clients) for
  * query. Returns 0 with *status 0, or 0 with the status the query is
  * answered with (and its text), or a negative lq_store_err. The values the
  * query names (DUID, relay-id, remote-id) are already checked: not empty,

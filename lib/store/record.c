@@ -517,6 +517,56 @@ int lq_store_record_decode(const uint8_t *data, size_t len, struct lq_binding *o
 	return LQ_STORE_OK;
 }
 
+/* A varint passed over: get_varint's checks, without its value. */
+static bool skip_varint(struct reader *r)
+{
+	uint64_t v;
+
+	return get_varint(r, &v);
+}
+
+static bool skip_bytes(struct reader *r, size_t len)
+{
+	const uint8_t *p;
+
+	return get_bytes_raw(r, len, &p);
+}
+
+/* Read as far as the client id: the fields before it are passed over in
+ * the order put_times, put_where and put_values write them. */
+int lq_store_record_client_id_indexed(const uint8_t *data, size_t len)
+{
+	struct reader r = { .p = data, .len = len };
+	uint8_t version;
+	uint64_t flags;
+	uint64_t n;
+	uint32_t f;
+
+	if (!get_u8(&r, &version) || version != LQ_STORE_RECORD_VERSION || !skip_bytes(&r, 2) ||
+	    !get_varint(&r, &flags) || flags > F_ALL)
+		return LQ_STORE_ERR_CORRUPT;
+	f = (uint32_t)flags;
+	if (!(f & F_CLIENT_ID))
+		return 0;
+	/* times: change, cltt, expire unless never, state_since, valid, preferred */
+	for (int i = 0; i < 5; i++) {
+		if ((i != 2 || !(f & F_EXPIRE_NEVER)) && !skip_varint(&r))
+			return LQ_STORE_ERR_CORRUPT;
+	}
+	if (((f & F_PREFERRED) && !skip_varint(&r)) || ((f & F_IAID) && !skip_varint(&r)) ||
+	    !skip_varint(&r) || ((f & F_HTYPE) && !skip_bytes(&r, 1)) ||
+	    ((f & F_LINK4) && !skip_bytes(&r, 4)) || ((f & F_LINK6) && !skip_bytes(&r, 16)) ||
+	    ((f & F_RELAY_PEER) && !skip_bytes(&r, 16)))
+		return LQ_STORE_ERR_CORRUPT;
+	if ((f & F_HWADDR) && (!get_varint(&r, &n) || n > LQ_BINDING_MAX_HWADDR ||
+			       !skip_bytes(&r, (size_t)n)))
+		return LQ_STORE_ERR_CORRUPT;
+	if (!get_varint(&r, &n) || n > LQ_BINDING_MAX_CLIENT_ID || n > r.len - r.pos)
+		return LQ_STORE_ERR_CORRUPT;
+	/* lq_store_index_key_bytes: 1 to LQ_BINDING_MAX_SMALL octets */
+	return n > 0 && n <= LQ_BINDING_MAX_SMALL;
+}
+
 /* ---- index keys ---- */
 
 size_t lq_store_index_key_bytes(uint8_t family, lq_bytes value, uint8_t out[LQ_STORE_INDEX_KEY_MAX])

@@ -75,6 +75,18 @@ size_t lq_store_index_key_subnet(uint8_t family, uint32_t subnet_id,
 size_t lq_store_index_key_time(uint8_t family, int64_t time,
 			       uint8_t out[LQ_STORE_INDEX_KEY_MAX]);
 
+/* Does the record have a client-id index entry (a client id of 1 to
+ * LQ_BINDING_MAX_SMALL octets)? 1 yes, 0 no, LQ_STORE_ERR_CORRUPT when the
+ * record does not read that far. Cheaper than lq_store_record_decode: only
+ * the fields before the client id are read, without their values. */
+int lq_store_record_client_id_indexed(const uint8_t *data, size_t len);
+
+/* BY_CLIENTS cursors read the client-id index in batches of at most this
+ * many entries (48 octets each, see cursor.c); tests lower it to cross
+ * batch boundaries. */
+#define LQ_STORE_CLIENT_BATCH_MAX ((size_t)1 << 18)
+extern size_t lq_store_client_batch_max;
+
 /* Big-endian fixed-width helpers. */
 void lq_store_put_u64(uint8_t out[8], uint64_t v);
 uint64_t lq_store_get_u64(const uint8_t in[8]);

@@ -11,7 +11,11 @@
  * restrictions, every error status, the access rules, messages for the
  * transport (active leasequery, STARTTLS) and those that close the
  * connection, termination, snapshot isolation, a client too large for one
- * message, and a randomised store checked binding by binding. */
+ * message, and a randomised store checked binding by binding; the
+ * groups of QUERY_BY_LINK_ADDRESS read client by client from the
+ * client-id index (link ::, a link holding most of the store) against
+ * those of the passes that look every binding's client up, on random
+ * stores. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +31,8 @@
 #include "lq/bulk.h"
 #include "lq/dhcp6.h"
 #include "lq/lqtime.h"
+#include "../../lib/bulk/bulk6_scan.h"
+#include "../../lib/store/store_impl.h"
 
 #define NOW 2000000000
 #define T0 (NOW - 1000)         /* the first batch */
@@ -1376,6 +1382,208 @@ static void test_randomised(void **state)
 	}
 }
 
+/* ------------------------------------------------------------- link queries two ways */
+
+/* One way of asking: the link (NULL: ::), a start time, whether inactive
+ * leases count (as with time qualifiers). */
+struct way {
+	const char *link;
+	bool has_start;
+	int64_t start;
+	bool inactive;
+};
+
+/* Every group the scan of QUERY_BY_LINK_ADDRESS finds, one line each
+ * ("DUID: key key ..." in the group's order), sorted into lines[]; clients:
+ * LQ6_CLIENTS_ALWAYS reads the store client by client from the client-id
+ * index (what link :: and a link holding most of the store do),
+ * LQ6_CLIENTS_NEVER runs the passes of the link (for ::, one over every
+ * binding), each binding looking its client up. Returns the number of
+ * lines. */
+#define DIFF_MAX_GROUPS 4096
+
+static size_t scan_groups(struct fixture *f, const struct way *w, uint8_t clients, char **lines)
+{
+	struct lq6_query qy = {.present = true, .type = LQ6_QUERY_BY_LINK_ADDRESS};
+	struct lq6_scan s;
+	uint16_t status;
+	const char *message;
+	size_t n = 0;
+	int rc;
+
+	if (w->link != NULL)
+		qy.link_address = ip(w->link);
+	memset(&s, 0, sizeof(s));
+	s.config = &f->cfg;
+	s.reader = f->reader;
+	s.now = NOW;
+	s.include_inactive = w->inactive;
+	s.has_start = w->has_start;
+	s.start = w->start;
+	s.clients = clients;
+	assert_int_equal(lq6_scan_setup(&s, &qy, &status, &message), 0);
+	assert_int_equal(status, 0);
+	assert_int_equal(s.passes[0].kind == LQ6_PASS_CLIENTS, clients == LQ6_CLIENTS_ALWAYS);
+	while ((rc = lq6_scan_next_group(&s)) == 1) {
+		char line[LINE_MAX_LEN], key[LQ_BINDING_KEY_TEXT_MAX];
+		lq_bytes id = s.group[0].client_id;
+		size_t at = 0;
+
+		assert_true(s.group_n > 0);
+		if (id.data == NULL || id.len == 0)
+			at += (size_t)snprintf(line, sizeof(line), "-");
+		for (size_t i = 0; id.data != NULL && i < id.len; i++)
+			at += (size_t)snprintf(line + at, sizeof(line) - at, "%02x", id.data[i]);
+		at += (size_t)snprintf(line + at, sizeof(line) - at, ":");
+		for (size_t i = 0; i < s.group_n; i++) {
+			lq_binding_key_format(&s.group[i].key, key, sizeof(key));
+			at += (size_t)snprintf(line + at, sizeof(line) - at, " %s", key);
+			assert_true(at < sizeof(line));
+		}
+		assert_true(n < DIFF_MAX_GROUPS);
+		lines[n] = strdup(line);
+		assert_non_null(lines[n]);
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	lq6_scan_free(&s);
+	qsort(lines, n, sizeof(lines[0]), cmp_str);
+	return n;
+}
+
+/* Both ways find the same groups; returns how many. */
+static size_t assert_same_groups(struct fixture *f, const struct way *w)
+{
+	static char *by_client[DIFF_MAX_GROUPS], *by_pass[DIFF_MAX_GROUPS];
+	size_t n_client = scan_groups(f, w, LQ6_CLIENTS_ALWAYS, by_client);
+	size_t n_pass = scan_groups(f, w, LQ6_CLIENTS_NEVER, by_pass);
+
+	for (size_t i = 0; i < n_client && i < n_pass; i++)
+		assert_string_equal(by_client[i], by_pass[i]);
+	assert_int_equal(n_client, n_pass);
+	for (size_t i = 0; i < n_client; i++)
+		free(by_client[i]);
+	for (size_t i = 0; i < n_pass; i++)
+		free(by_pass[i]);
+	return n_client;
+}
+
+/* Random stores: clients with one to six bindings anywhere (either subnet,
+ * its pd-pool, with only its subnet id, relayed from unconfigured links,
+ * without a link), some on several links, DUIDs of several lengths (some
+ * the start of others), one in six expired or released; then bindings
+ * without a DUID (the pass after the client-id index is skipped only
+ * while every binding has one). Queries for every link, for a configured
+ * subnet, for links no subnet describes, with time qualifiers, each
+ * compared at several batch sizes of the client-id index reader, the
+ * smallest ending batches inside clients. */
+static void test_link_two_ways(void **state)
+{
+	static const size_t batches[] = {LQ_STORE_CLIENT_BATCH_MAX, 1, 2, 3, 17};
+	static const struct way ways[] = {
+		{NULL, false, 0, false},
+		{NULL, false, 0, true},
+		{"2001:db8:1::1", false, 0, false},
+		{"2001:db8:2::7", false, 0, false},
+		{"2001:db8:5::1", false, 0, false},
+		{"2001:db8:7::1", false, 0, true},
+		{NULL, true, T1, true},                 /* the second batch only */
+		{"2001:db8:1::abcd", true, T0, true},
+	};
+	static struct lq_binding_change c[2400];
+	static uint8_t duids[400][12];
+	struct fixture *f = *state;
+	size_t n = 0;
+
+	for (unsigned cl = 0; cl < 400; cl++) {
+		unsigned nb = 1 + next_random() % 6;
+		size_t len = 6 + next_random() % 7;
+
+		memset(duids[cl], 0, sizeof(duids[cl]));
+		duids[cl][0] = (uint8_t)(cl % 7);        /* DUIDs share their first octets */
+		duids[cl][1] = (uint8_t)(cl >> 8);
+		duids[cl][2] = (uint8_t)cl;
+		for (unsigned j = 0; j < nb; j++) {
+			unsigned where = next_random() % 8, x = next_random() % 0xfe00;
+			char addr[48], link[48];
+			uint8_t type = LQ_LEASE_NA, plen = 128;
+			const char *on = NULL;
+
+			switch (where) {
+			case 0:
+				on = "2001:db8:1::1";
+				/* fall through */
+			case 1:
+				snprintf(addr, sizeof(addr), "2001:db8:1::%x", 0x100 + x);
+				break;
+			case 2:
+				snprintf(addr, sizeof(addr), "2001:db8:2::%x", 0x100 + x);
+				on = next_random() % 2 ? "2001:db8:2::1" : NULL;
+				break;
+			case 3:
+				snprintf(addr, sizeof(addr), "2001:db8:80%02x:%x00::", x % 256, x / 256);
+				type = LQ_LEASE_PD;
+				plen = 56;
+				break;
+			case 4:
+				snprintf(addr, sizeof(addr), "2001:db8:9:%x::1", x);
+				break;
+			case 5:
+				snprintf(addr, sizeof(addr), "2001:db8:6:%x::", x);
+				snprintf(link, sizeof(link), "2001:db8:%u::%x", 1 + x % 3, x % 5);
+				on = link;
+				type = LQ_LEASE_PD;
+				plen = 64;
+				break;
+			default:
+				snprintf(addr, sizeof(addr), "2001:db8:5:%x::", x);
+				type = LQ_LEASE_PD;
+				plen = (uint8_t)(60 + x % 5);
+				on = x % 3 ? "2001:db8:5::1" : "2001:db8:7::1";
+				break;
+			}
+			assert_true(n < sizeof(c) / sizeof(c[0]));
+			c[n].op = LQ_CHANGE_UPSERT;
+			c[n].binding = binding(type, addr, plen, NULL, on);
+			c[n].binding.client_id = bytes(duids[cl], len);
+			if (where == 4)
+				c[n].binding.subnet_id = 1 + x % 2;
+			if (next_random() % 6 == 0)
+				c[n].binding.state = next_random() % 2 ? LQ_STATE_EXPIRED : LQ_STATE_RELEASED;
+			n++;
+		}
+	}
+	/* upserts of one key twice in a batch: the last counts */
+	assert_int_equal(lq_store_apply(f->store, c, n, T0, NULL), LQ_STORE_OK);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(lq_store_read_begin(f->store, &f->reader), LQ_STORE_OK);
+		for (size_t i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+			lq_store_client_batch_max = batches[i];
+			for (size_t j = 0; j < sizeof(ways) / sizeof(ways[0]); j++)
+				assert_true(assert_same_groups(f, &ways[j]) > 0 || j >= 5);
+		}
+		lq_store_client_batch_max = LQ_STORE_CLIENT_BATCH_MAX;
+		lq_store_read_end(f->reader);
+		f->reader = NULL;
+		if (round == 1)
+			break;
+		/* bindings without a DUID, and one with an empty one */
+		n = 0;
+		for (unsigned i = 0; i < 30; i++) {
+			char addr[48];
+
+			snprintf(addr, sizeof(addr), "2001:db8:%u::%x", 1 + i % 2, 0xf000 + i);
+			c[n].op = LQ_CHANGE_UPSERT;
+			c[n].binding = binding(LQ_LEASE_NA, addr, 128, NULL, i % 3 ? "2001:db8:1::1" : NULL);
+			if (i == 7)
+				c[n].binding.client_id = bytes("", 0);
+			n++;
+		}
+		assert_int_equal(lq_store_apply(f->store, c, n, T1, NULL), LQ_STORE_OK);
+	}
+	assert_int_equal(lq_store_read_begin(f->store, &f->reader), LQ_STORE_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1396,6 +1604,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshot_isolation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_client, setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(test_randomised, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_link_two_ways, setup_empty, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1690,6 +1690,292 @@ static void test_load_and_another_thread(void **state)
 	assert_int_equal(count_v4(s), 1);
 }
 
+/* ---- BY_CLIENTS and BY_NO_CLIENT_ID ---- */
+
+/* LMDB's order of values: octets, then the shorter first. */
+static int bytes_order(lq_bytes a, lq_bytes b)
+{
+	size_t n = a.len < b.len ? a.len : b.len;
+	int d = n > 0 ? memcmp(a.data, b.data, n) : 0;
+
+	if (d != 0)
+		return d;
+	return (a.len > b.len) - (a.len < b.len);
+}
+
+static int key_order(const struct lq_binding_key *a, const struct lq_binding_key *b)
+{
+	uint8_t ka[LQ_STORE_KEY_MAX], kb[LQ_STORE_KEY_MAX];
+	size_t la = lq_store_key_encode(a, ka), lb = lq_store_key_encode(b, kb);
+
+	return bytes_order((lq_bytes){ ka, la }, (lq_bytes){ kb, lb });
+}
+
+/* Run f to its end, checking the order it promises: BY_CLIENTS client id by
+ * client id (each once, in octet order), keys ascending within one;
+ * BY_NO_CLIENT_ID keys ascending, none with a client id. Returns the iaids
+ * (the mask) and how many bindings came. */
+static uint64_t clients_pass(struct lq_store_reader *r, const struct lq_store_filter *f,
+			     unsigned *count)
+{
+	struct lq_store_cursor *c;
+	struct lq_binding b, prev;
+	uint64_t mask = 0;
+	int rc;
+
+	*count = 0;
+	assert_int_equal(lq_store_cursor_open(r, f, &c), LQ_STORE_OK);
+	while ((rc = lq_store_cursor_next(c, &b)) == 1) {
+		assert_true(b.iaid < 64);
+		assert_false(mask & BIT(b.iaid));
+		mask |= BIT(b.iaid);
+		assert_int_equal(b.key.family, f->family);
+		if (f->by == LQ_STORE_BY_CLIENTS) {
+			assert_true(b.client_id.len > 0);
+			if (*count > 0) {
+				int d = bytes_order(prev.client_id, b.client_id);
+
+				assert_true(d <= 0);
+				if (d == 0)
+					assert_true(key_order(&prev.key, &b.key) < 0);
+			}
+		} else {
+			assert_int_equal(b.client_id.len, 0);
+			if (*count > 0)
+				assert_true(key_order(&prev.key, &b.key) < 0);
+		}
+		prev = b;
+		(*count)++;
+	}
+	assert_int_equal(rc, 0);
+	lq_store_cursor_close(c);
+	return mask;
+}
+
+/* The bindings of the family with a client id (one to 255 octets). */
+static uint64_t with_client_id(struct lq_store_reader *r, uint8_t family)
+{
+	struct lq_store_filter f = { .family = family };
+	struct lq_store_cursor *c;
+	struct lq_binding b;
+	uint64_t mask = 0;
+
+	assert_int_equal(lq_store_cursor_open(r, &f, &c), LQ_STORE_OK);
+	while (lq_store_cursor_next(c, &b) == 1)
+		if (b.client_id.data != NULL && b.client_id.len > 0)
+			mask |= BIT(b.iaid);
+	lq_store_cursor_close(c);
+	return mask;
+}
+
+/* BY_CLIENTS reads the client-id index in batches (sorting each batch's
+ * binding keys to find the bindings in one walk): the same bindings in
+ * the same order whatever the batch size, including batches that end in
+ * the middle of a client; BY_NO_CLIENT_ID yields the rest. */
+static void test_clients_cursor(void **state)
+{
+	static const char *const duids[] = { "duid-A", "duid-AB", "duid", "\x01", "\xff\xfe",
+					     "duid-many", "", NULL };
+	static const size_t batches[] = { 1, 2, 3, 5, 7, 64, LQ_STORE_CLIENT_BATCH_MAX };
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_binding_change ch[64];
+	unsigned n = 0, na, nb;
+	uint64_t all6, cid6, cid4, first = 0;
+
+	memset(ch, 0, sizeof(ch));
+	for (unsigned id = 0; id < 44; id++, n++) {
+		const char *duid = duids[id < 20 ? id % 8 : 5];   /* duid-many: a long client */
+		uint32_t r = (id * 2654435761u) >> 8;
+		lq_ip6 a = ip6(0x2001, 0xdb8, (uint16_t)(r & 3), (uint16_t)(r >> 8), (uint16_t)id);
+		uint8_t plen = id % 5 == 0 ? 56 : 128;
+
+		/* the same address with two prefix lengths: keys by length */
+		if (id == 11 || id == 12)
+			a = ip6(0x2001, 0xdb8, 9, 0, 0);
+		plen = id == 11 ? 48 : id == 12 ? 64 : plen;
+		ch[n].op = LQ_CHANGE_UPSERT;
+		ch[n].binding = v6(id, plen < 128 ? LQ_LEASE_PD : LQ_LEASE_NA, a, plen, duid);
+		if (duid != NULL && duid[0] == '\0')
+			ch[n].binding.client_id = (lq_bytes){ (const uint8_t *)"x", 0 };  /* empty */
+		ch[n].binding.hwaddr = id % 3 == 0 ? text("hw") : text(NULL);
+		ch[n].binding.link_address = id % 4 == 0 ? ip6(0x2001, 0xdb8, 1, 0, 1) : ip6(0, 0, 0, 0, 0);
+	}
+	for (unsigned id = 50; id < 56; id++, n++) {
+		ch[n].op = LQ_CHANGE_UPSERT;
+		ch[n].binding = v4(id, "mac", id % 2 ? "duid-A" : NULL, NULL);
+	}
+	assert_int_equal(lq_store_apply(s, ch, n, 100, NULL), LQ_STORE_OK);
+	/* a later change: time qualifiers apply */
+	ch[0].binding.valid_lifetime = 7200;
+	assert_int_equal(lq_store_apply(s, ch, 1, 500, NULL), LQ_STORE_OK);
+
+	struct lq_store_reader *r;
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+	all6 = result_mask_reader(r, &(struct lq_store_filter){ .family = 6 });
+	cid6 = with_client_id(r, 6);
+	cid4 = with_client_id(r, 4);
+	assert_true(cid6 != 0 && cid6 != all6 && cid4 != 0);
+	for (size_t i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+		struct lq_store_filter fc = { .family = 6, .by = LQ_STORE_BY_CLIENTS };
+		struct lq_store_filter fn = { .family = 6, .by = LQ_STORE_BY_NO_CLIENT_ID };
+		struct lq_store_filter fc4 = { .family = 4, .by = LQ_STORE_BY_CLIENTS };
+		struct lq_store_filter late = fc;
+		uint64_t got;
+
+		lq_store_client_batch_max = batches[i];
+		got = clients_pass(r, &fc, &na);
+		assert_int_equal(got, cid6);
+		if (i == 0)
+			first = got;
+		assert_int_equal(got, first);
+		assert_int_equal(clients_pass(r, &fn, &nb), all6 & ~cid6);
+		assert_int_equal(na + nb, 44);
+		assert_int_equal(clients_pass(r, &fc4, &na), cid4);
+		late.has_start_time = true;
+		late.start_time = 500;
+		assert_int_equal(clients_pass(r, &late, &na), BIT(0));
+		fn.has_end_time = true;
+		fn.end_time = 400;
+		assert_int_equal(clients_pass(r, &fn, &nb), all6 & ~cid6);
+		/* a store without IPv6 client ids, or no bindings at all */
+		fn.family = 4;
+		fn.has_end_time = false;
+		assert_int_equal(clients_pass(r, &fn, &nb), all_of(s, 4) & ~cid4);
+	}
+	lq_store_client_batch_max = LQ_STORE_CLIENT_BATCH_MAX;
+	lq_store_read_end(r);
+	check_consistency(s);
+}
+
+/* lq_store_count: the entries of an index key, of a range of links (both
+ * lengths of link key), capped at the limit; invalid for other filters. */
+static void test_count(void **state)
+{
+	struct fixture *f = *state;
+	struct lq_store *s = f->store;
+	struct lq_binding_change ch[40];
+	struct lq_store_reader *r;
+	uint64_t n;
+
+	memset(ch, 0, sizeof(ch));
+	for (unsigned i = 0; i < 30; i++) {
+		ch[i].op = LQ_CHANGE_UPSERT;
+		ch[i].binding = v6(i, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 1, 0, (uint16_t)(0x100 + i)), 128,
+				   i < 20 ? "duid-A" : NULL);
+		/* links: 10 on ::1, 10 on ::2 of 2001:db8:1::/64, 5 on an
+		 * IPv4-mapped link, 5 without */
+		if (i < 20)
+			ch[i].binding.link_address = ip6(0x2001, 0xdb8, 1, 0, (uint16_t)(1 + i % 2));
+		else if (i < 25)
+			ch[i].binding.link_address = (lq_ip6){ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+								10, 0, 0, 1 } };
+		ch[i].binding.subnet_id = i < 12 ? 7 : 0;
+	}
+	for (unsigned i = 30; i < 35; i++) {
+		ch[i].op = LQ_CHANGE_UPSERT;
+		ch[i].binding = v4(i, "mac", "duid-A", NULL);
+		set_link4(&ch[i].binding, 1);
+	}
+	assert_int_equal(lq_store_apply(s, ch, 35, 100, NULL), LQ_STORE_OK);
+	assert_int_equal(lq_store_read_begin(s, &r), LQ_STORE_OK);
+
+	struct lq_store_filter fl = { .family = 6, .by = LQ_STORE_BY_LINK_RANGE,
+				      .range_first = ip6(0x2001, 0xdb8, 1, 0, 0),
+				      .range_last = ip6(0x2001, 0xdb8, 1, 0xffff, 0xffff) };
+	assert_int_equal(lq_store_count(r, &fl, 1000, &n), LQ_STORE_OK);
+	assert_int_equal(n, 20);
+	assert_int_equal(lq_store_count(r, &fl, 15, &n), LQ_STORE_OK);
+	assert_int_equal(n, 15);
+	fl.range_first = ip6(0, 0, 0, 0, 0);
+	fl.range_last = ip6(0xffff, 0xffff, 0xffff, 0xffff, 0xffff);
+	assert_int_equal(lq_store_count(r, &fl, 1000, &n), LQ_STORE_OK);
+	assert_int_equal(n, 25);
+	fl.family = 4;
+	assert_int_equal(lq_store_count(r, &fl, 1000, &n), LQ_STORE_ERR_INVALID);
+	fl.range_first = mapped4(0, 0, 0, 0);
+	fl.range_last = mapped4(255, 255, 255, 255);
+	assert_int_equal(lq_store_count(r, &fl, 1000, &n), LQ_STORE_OK);
+	assert_int_equal(n, 5);
+
+	struct lq_store_filter fs = { .family = 6, .by = LQ_STORE_BY_SUBNET, .subnet_id = 7 };
+	assert_int_equal(lq_store_count(r, &fs, 1000, &n), LQ_STORE_OK);
+	assert_int_equal(n, 12);
+	fs.subnet_id = 8;
+	assert_int_equal(lq_store_count(r, &fs, 1000, &n), LQ_STORE_OK);
+	assert_int_equal(n, 0);
+	fs.subnet_id = 0;           /* no such index key */
+	assert_int_equal(lq_store_count(r, &fs, 1000, &n), LQ_STORE_OK);
+	assert_int_equal(n, 0);
+
+	struct lq_store_filter fc = { .family = 6, .by = LQ_STORE_BY_CLIENT_ID, .value = text("duid-A") };
+	assert_int_equal(lq_store_count(r, &fc, 1000, &n), LQ_STORE_OK);
+	assert_int_equal(n, 20);
+	assert_int_equal(lq_store_count(r, &fc, 3, &n), LQ_STORE_OK);
+	assert_int_equal(n, 3);
+	fc.family = 4;
+	assert_int_equal(lq_store_count(r, &fc, 1000, &n), LQ_STORE_OK);
+	assert_int_equal(n, 5);
+
+	struct lq_store_filter fa = { .family = 6 };
+	assert_int_equal(lq_store_count(r, &fa, 1000, &n), LQ_STORE_ERR_INVALID);
+	fa.by = LQ_STORE_BY_CLIENTS;
+	assert_int_equal(lq_store_count(r, &fa, 1000, &n), LQ_STORE_ERR_INVALID);
+	fa.by = LQ_STORE_BY_RANGE;
+	assert_int_equal(lq_store_count(r, &fa, 1000, &n), LQ_STORE_ERR_INVALID);
+	lq_store_read_end(r);
+}
+
+/* The record peek BY_NO_CLIENT_ID uses agrees with the full decode, over
+ * every combination of the fields stored before the client id, and never
+ * reads past a truncated record. */
+static void test_record_client_id_indexed(void **state)
+{
+	static uint8_t long_hw[LQ_BINDING_MAX_HWADDR];
+	uint8_t rec[LQ_STORE_RECORD_MAX];
+	size_t len;
+
+	(void)state;
+	memset(long_hw, 0xab, sizeof(long_hw));
+	for (unsigned m = 0; m < 512; m++) {
+		struct lq_binding b = v6(1, LQ_LEASE_NA, ip6(0x2001, 0xdb8, 1, 0, 5), 128, NULL);
+		struct lq_binding d;
+		int64_t changed;
+		int want, got;
+
+		b.hwaddr = m & 1 ? (lq_bytes){ long_hw, m & 2 ? sizeof(long_hw) : 6 } : text(NULL);
+		b.htype = m & 4 ? 1 : 0;
+		b.expire = m & 8 ? LQ_TIME_NEVER : 4600;
+		b.preferred_lifetime = m & 16 ? 1800 : 0;
+		b.iaid = m & 32 ? 0x12345678 : 0;
+		b.link_address = m & 64 ? ip6(0x2001, 0xdb8, 1, 0, 1) : ip6(0, 0, 0, 0, 0);
+		if (m & 128)
+			b.link_address = (lq_ip6){ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1 } };
+		b.relay_peer = m & 256 ? ip6(0xfe80, 0, 0, 0, 1) : ip6(0, 0, 0, 0, 0);
+		b.subnet_id = m * 977;
+		b.relay_info = text("relay");
+		b.hostname = text("host");
+		for (unsigned cid = 0; cid < 4; cid++) {
+			static uint8_t big[LQ_BINDING_MAX_CLIENT_ID];
+
+			b.client_id = cid == 0 ? text(NULL) : cid == 1 ? (lq_bytes){ big, 0 } :
+				      cid == 2 ? text("duid") : (lq_bytes){ big, sizeof(big) };
+			assert_int_equal(lq_store_record_encode(&b, 12345, rec, sizeof(rec), &len), LQ_STORE_OK);
+			assert_int_equal(lq_store_record_decode(rec, len, &d, &changed), LQ_STORE_OK);
+			want = d.client_id.data != NULL && d.client_id.len > 0;
+			assert_int_equal(lq_store_record_client_id_indexed(rec, len), want);
+			/* cut short: an error, or the answer when the client id's
+			 * length was read whole */
+			for (size_t cut = 0; cut < len; cut++) {
+				got = lq_store_record_client_id_indexed(rec, cut);
+				assert_true(got == LQ_STORE_ERR_CORRUPT || got == want);
+			}
+		}
+	}
+	rec[0] = LQ_STORE_RECORD_VERSION + 1;
+	assert_int_equal(lq_store_record_client_id_indexed(rec, len), LQ_STORE_ERR_CORRUPT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1700,6 +1986,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lookup_and_containment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_range_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_range_cursor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clients_cursor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_count, setup, teardown),
+		cmocka_unit_test(test_record_client_id_indexed),
 		cmocka_unit_test_setup_teardown(test_snapshot_isolation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_pruning, setup, teardown),
