@@ -27,34 +27,12 @@
 #include "../../src/lq/bulk6.h"
 #include "../../src/lq/output.h"
 #include "lq/lqtime.h"
+#include "lq_test_util.h"
 
 /* ---------------------------------------------------------------- helpers */
 
-static const uint8_t duid_req[] = {0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
-static const uint8_t duid_other[] = {0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
-static const uint8_t duid_cli[] = {0x00, 0x01, 0x00, 0x01, 0x1f, 0xbd, 0x37, 0xc0,
-				   0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
-static const uint8_t duid_srv[] = {0x00, 0x02, 0x00, 0x00, 0x09, 0xbf, 'l', 'q'};
-static const uint8_t relay_id[] = {0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x09};
-
-#define T_NOW 1795463738        /* 2026-11-23T19:55:38Z */
 #define XID4 0x1234abcdu
 #define XID6 0x00c0ffeeu
-
-static struct lq4_msg *new_msg4(void)
-{
-	struct lq4_msg *m = malloc(sizeof(*m));
-
-	assert_non_null(m);
-	return m;
-}
-
-static struct lq_answer *new_answer(int family)
-{
-	struct lq_answer *a = lq_answer_new(family, "127.0.0.1");
-	assert_non_null(a);
-	return a;
-}
 
 static bool has_code(lq_bytes list, uint8_t code)
 {
@@ -392,49 +370,65 @@ static void test_tls6_answers(void **state)
 
 /* ------------------------------------------------- the DHCPv4 stream */
 
-struct feed4 {
+/* One active query of family as lq active follows it: the reader's query
+ * and answer, and the stream's state and last step. */
+struct feed {
+	int family;
 	struct lq_stream_query q;
-	struct lq4_msg *scratch;
+	struct lq4_msg *scratch;        /* v4 */
 	struct lq_answer *a;
 	struct lq_astream st;
 	struct lq_astream_step step;
 };
 
-static void feed4_init(struct feed4 *f)
+static void feed_init(struct feed *f, int family)
 {
 	memset(f, 0, sizeof(*f));
-	f->q.xid = XID4;
+	f->family = family;
+	f->q.xid = family == 4 ? XID4 : XID6;
 	f->q.active = true;
-	f->scratch = new_msg4();
-	f->a = new_answer(4);
-	lq_astream_init(&f->st, 4);
+	f->scratch = family == 4 ? new_msg4() : NULL;
+	f->a = new_answer(family);
+	lq_astream_init(&f->st, family);
 }
 
-static void feed4_free(struct feed4 *f)
+static void feed_free(struct feed *f)
 {
 	free(f->scratch);
 	lq_answer_free(f->a);
 }
 
+/* Read the message pkt[len] (v6: to our DUID duid_req) and step the stream
+ * at local time now. */
+static enum lq_astream_action feed(struct feed *f, const uint8_t *pkt, size_t len, int64_t now)
+{
+	struct lq_stream_read res;
+
+	if (f->family == 4)
+		assert_null(lq4_bulk_read(&f->q, 1, f->scratch, pkt, len, f->a, &res));
+	else
+		assert_null(lq6_bulk_read(&f->q, 1, (lq_bytes){ duid_req, sizeof(duid_req) }, pkt,
+					  len, f->a, &res));
+	return lq_astream_step(&f->st, res.event, f->a, now, &f->step);
+}
+
 /* Read one crafted message and step the stream at local time now. */
-static enum lq_astream_action feed4(struct feed4 *f, uint8_t type, int status, int64_t base,
+static enum lq_astream_action feed4(struct feed *f, uint8_t type, int status, int64_t base,
 				    uint8_t last, int64_t now)
 {
 	uint8_t pkt[600];
 	size_t len = reply4(pkt, sizeof(pkt), type, XID4, status, base, last, f->q.messages == 0);
-	struct lq_stream_read res;
 
-	assert_null(lq4_bulk_read(&f->q, 1, f->scratch, pkt, len, f->a, &res));
-	return lq_astream_step(&f->st, res.event, f->a, now, &f->step);
+	return feed(f, pkt, len, now);
 }
 
 static void test_stream4_catch_up(void **state)
 {
-	struct feed4 f;
+	struct feed f;
 	int64_t start = T_NOW - 3600, next;
 	(void)state;
 
-	feed4_init(&f);
+	feed_init(&f, 4);
 	/* a state file said T_NOW - 3600: the query asks for catch-up from it */
 	lq_astream_set_resume(&f.st, start);
 	assert_true(lq_astream_next_start(&f.st, &next));
@@ -490,16 +484,16 @@ static void test_stream4_catch_up(void **state)
 	assert_string_equal(f.step.status_name, "QueryTerminated");
 	assert_true(lq_astream_next_start(&f.st, &next));
 	assert_int_equal(next, T_NOW + 125);
-	feed4_free(&f);
+	feed_free(&f);
 }
 
 static void test_stream4_reconnect_during_catch_up(void **state)
 {
-	struct feed4 f;
+	struct feed f;
 	int64_t start = T_NOW - 100, next;
 	(void)state;
 
-	feed4_init(&f);
+	feed_init(&f, 4);
 	lq_astream_set_resume(&f.st, start);
 	lq_astream_begin(&f.st, true, start);
 	assert_int_equal(feed4(&f, LQ4_LEASEACTIVE, -1, T_NOW, 10, T_NOW), LQ_ASTREAM_BINDING);
@@ -516,16 +510,16 @@ static void test_stream4_reconnect_during_catch_up(void **state)
 			       T_NOW + 9), LQ_ASTREAM_CATCH_UP_COMPLETE);
 	assert_true(lq_astream_next_start(&f.st, &next));
 	assert_int_equal(next, T_NOW + 9);
-	feed4_free(&f);
+	feed_free(&f);
 }
 
 static void test_stream4_no_catch_up(void **state)
 {
-	struct feed4 f;
+	struct feed f;
 	int64_t next;
 	(void)state;
 
-	feed4_init(&f);
+	feed_init(&f, 4);
 	/* nothing known: no start time, every base-time counts at once */
 	assert_false(lq_astream_next_start(&f.st, &next));
 	lq_astream_begin(&f.st, false, 0);
@@ -534,12 +528,12 @@ static void test_stream4_no_catch_up(void **state)
 	assert_true(lq_astream_saved(&f.st));
 	assert_true(lq_astream_next_start(&f.st, &next));
 	assert_int_equal(next, T_NOW);
-	feed4_free(&f);
+	feed_free(&f);
 }
 
 static void test_stream4_data_missing(void **state)
 {
-	struct feed4 f;
+	struct feed f;
 	int64_t start = T_NOW - 7200, next;
 	struct lq4_bulk_request active = {0}, rep;
 	uint8_t out[LQ4_BULK_QUERY_MAX_LEN];
@@ -548,7 +542,7 @@ static void test_stream4_data_missing(void **state)
 	static const uint8_t prl[] = {51, 152};
 	(void)state;
 
-	feed4_init(&f);
+	feed_init(&f, 4);
 	lq_astream_set_resume(&f.st, start);
 	lq_astream_begin(&f.st, true, start);
 	/* the server's history does not reach back that far */
@@ -596,10 +590,10 @@ static void test_stream4_data_missing(void **state)
 	assert_false(lq_astream_saved(&f.st));
 	assert_true(lq_astream_next_start(&f.st, &next));
 	assert_int_equal(next, start);
-	feed4_free(&f);
+	feed_free(&f);
 
 	/* again, with a repair that works: the highest base-time held back */
-	feed4_init(&f);
+	feed_init(&f, 4);
 	lq_astream_set_resume(&f.st, start);
 	lq_astream_begin(&f.st, true, start);
 	feed4(&f, LQ4_LEASEQUERYSTATUS, LQ4_STATUS_DATA_MISSING, T_NOW, 0, T_NOW);
@@ -617,41 +611,41 @@ static void test_stream4_data_missing(void **state)
 	assert_int_equal(f.step.repair_start, T_NOW + 10);
 	assert_int_equal(f.step.repair_end, T_NOW + 50);
 	free(m);
-	feed4_free(&f);
+	feed_free(&f);
 }
 
 static void test_stream4_refused(void **state)
 {
-	struct feed4 f;
+	struct feed f;
 	(void)state;
 
-	feed4_init(&f);
+	feed_init(&f, 4);
 	lq_astream_begin(&f.st, false, 0);
 	assert_int_equal(feed4(&f, LQ4_LEASEQUERYSTATUS, LQ4_STATUS_NOT_ALLOWED, T_NOW, 0, T_NOW),
 			 LQ_ASTREAM_REFUSED);
 	assert_string_equal(f.step.status_name, "NotAllowed");
 	assert_int_equal(f.step.status_text.len, 3);
-	feed4_free(&f);
+	feed_free(&f);
 
-	feed4_init(&f);
+	feed_init(&f, 4);
 	lq_astream_begin(&f.st, false, 0);
 	assert_int_equal(feed4(&f, LQ4_LEASEQUERYSTATUS, LQ4_STATUS_MALFORMED_QUERY, T_NOW, 0, T_NOW),
 			 LQ_ASTREAM_REFUSED);
-	feed4_free(&f);
+	feed_free(&f);
 
 	/* an error worth retrying: UnspecFail ends the query, reconnect */
-	feed4_init(&f);
+	feed_init(&f, 4);
 	lq_astream_begin(&f.st, false, 0);
 	assert_int_equal(feed4(&f, LQ4_LEASEQUERYDONE, LQ4_STATUS_UNSPEC_FAIL, T_NOW, 0, T_NOW),
 			 LQ_ASTREAM_TERMINATED);
-	feed4_free(&f);
+	feed_free(&f);
 
 	/* DONE with NotAllowed: refused */
-	feed4_init(&f);
+	feed_init(&f, 4);
 	lq_astream_begin(&f.st, false, 0);
 	assert_int_equal(feed4(&f, LQ4_LEASEQUERYDONE, LQ4_STATUS_NOT_ALLOWED, T_NOW, 0, T_NOW),
 			 LQ_ASTREAM_REFUSED);
-	feed4_free(&f);
+	feed_free(&f);
 }
 
 static void test_stream4_reader(void **state)
@@ -723,41 +717,22 @@ static size_t reply6(uint8_t *out, size_t cap, uint8_t type, int status, int64_t
 	return len;
 }
 
-struct feed6 {
-	struct lq_stream_query q;
-	struct lq_answer *a;
-	struct lq_astream st;
-	struct lq_astream_step step;
-};
-
-static void feed6_init(struct feed6 *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->q.xid = XID6;
-	f->q.active = true;
-	f->a = new_answer(6);
-	lq_astream_init(&f->st, 6);
-}
-
-static enum lq_astream_action feed6(struct feed6 *f, uint8_t type, int status, int64_t base,
+static enum lq_astream_action feed6(struct feed *f, uint8_t type, int status, int64_t base,
 				    bool client, int64_t now)
 {
 	uint8_t pkt[600];
 	size_t len = reply6(pkt, sizeof(pkt), type, status, base, client);
-	struct lq_stream_read res;
 
-	assert_null(lq6_bulk_read(&f->q, 1, (lq_bytes){ duid_req, sizeof(duid_req) }, pkt, len,
-				  f->a, &res));
-	return lq_astream_step(&f->st, res.event, f->a, now, &f->step);
+	return feed(f, pkt, len, now);
 }
 
 static void test_stream6(void **state)
 {
-	struct feed6 f;
+	struct feed f;
 	int64_t start = T_NOW - 3600, next;
 	(void)state;
 
-	feed6_init(&f);
+	feed_init(&f, 6);
 	lq_astream_set_resume(&f.st, start);
 	lq_astream_begin(&f.st, true, start);
 	/* the LEASEQUERY-REPLY accepts the query; catching up */
@@ -788,12 +763,12 @@ static void test_stream6(void **state)
 			       false, T_NOW + 70), LQ_ASTREAM_TERMINATED);
 	assert_string_equal(f.step.status_name, "QueryTerminated");
 	assert_true(f.q.finished);
-	lq_answer_free(f.a);
+	feed_free(&f);
 }
 
 static void test_stream6_data_missing(void **state)
 {
-	struct feed6 f;
+	struct feed f;
 	int64_t start = T_NOW - 3600;
 	struct lq6_request active = {0}, rep;
 	uint8_t out[LQ6_BULK_QUERY_MAX_LEN];
@@ -802,7 +777,7 @@ static void test_stream6_data_missing(void **state)
 	static const lq_ip6 any;
 	(void)state;
 
-	feed6_init(&f);
+	feed_init(&f, 6);
 	lq_astream_set_resume(&f.st, start);
 	lq_astream_begin(&f.st, true, start);
 	/* RFC 7653 8.4.1: DataMissing in the LEASEQUERY-REPLY; the query goes on */
@@ -838,24 +813,24 @@ static void test_stream6_data_missing(void **state)
 	assert_int_equal(m.query.type, LQ6_QUERY_BY_RELAY_ID);
 	assert_int_equal(m.query.relay_id.len, sizeof(relay_id));
 	assert_int_equal(lq_time_from_v6(m.end_time), T_NOW);
-	lq_answer_free(f.a);
+	feed_free(&f);
 
 	/* refused in the LEASEQUERY-REPLY: give up */
-	feed6_init(&f);
+	feed_init(&f, 6);
 	lq_astream_begin(&f.st, false, 0);
 	assert_int_equal(feed6(&f, LQ6_LEASEQUERY_REPLY, LQ6_STATUS_NOT_ALLOWED, T_NOW, false, T_NOW),
 			 LQ_ASTREAM_REFUSED);
-	lq_answer_free(f.a);
-	feed6_init(&f);
+	feed_free(&f);
+	feed_init(&f, 6);
 	lq_astream_begin(&f.st, false, 0);
 	assert_int_equal(feed6(&f, LQ6_LEASEQUERY_REPLY, LQ6_STATUS_NOT_SUPPORTED, T_NOW, false,
 			       T_NOW), LQ_ASTREAM_REFUSED);
-	lq_answer_free(f.a);
+	feed_free(&f);
 }
 
 static void test_state6_inactive(void **state)
 {
-	struct feed6 f;
+	struct feed f;
 	struct lq_stream_read res;
 	struct lq6_writer w;
 	uint8_t pkt[300];
@@ -864,7 +839,7 @@ static void test_state6_inactive(void **state)
 	json_t *o;
 	(void)state;
 
-	feed6_init(&f);
+	feed_init(&f, 6);
 	lq_astream_begin(&f.st, false, 0);
 	assert_int_equal(feed6(&f, LQ6_LEASEQUERY_REPLY, -1, T_NOW, false, T_NOW),
 			 LQ_ASTREAM_ACCEPTED);
@@ -892,18 +867,18 @@ static void test_state6_inactive(void **state)
 	assert_int_equal(feed6(&f, LQ6_LEASEQUERY_DATA, -1, T_NOW + 2, true, T_NOW + 2),
 			 LQ_ASTREAM_BINDING);
 	assert_string_equal(lq_answer_state(f.a), "active");
-	lq_answer_free(f.a);
+	feed_free(&f);
 }
 
 /* ------------------------------------------------- clock skew */
 
 static void test_skew(void **state)
 {
-	struct feed4 f;
+	struct feed f;
 	json_t *o;
 	(void)state;
 
-	feed4_init(&f);
+	feed_init(&f, 4);
 	lq_astream_begin(&f.st, false, 0);
 	/* our clock is 100 s ahead of the server's */
 	assert_int_equal(feed4(&f, LQ4_LEASEACTIVE, -1, T_NOW, 10, T_NOW + 100), LQ_ASTREAM_BINDING);
@@ -932,7 +907,7 @@ static void test_skew(void **state)
 	feed4(&f, LQ4_LEASEACTIVE, -1, T_NOW + 40, 13, T_NOW);
 	assert_int_equal(lq_astream_skew(&f.st), -40);
 	assert_int_equal(lq_astream_to_local(&f.st, T_NOW + 40), T_NOW);
-	feed4_free(&f);
+	feed_free(&f);
 }
 
 /* ------------------------------------------------- backoff, state file */

@@ -23,56 +23,12 @@
 #include "../../src/lq/bulk6.h"
 #include "../../src/lq/output.h"
 #include "lq/lqtime.h"
+#include "lq_test_util.h"
 
 /* ---------------------------------------------------------------- helpers */
 
-static const uint8_t duid_req[] = {0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
-static const uint8_t duid_cli[] = {0x00, 0x01, 0x00, 0x01, 0x1f, 0xbd, 0x37, 0xc0,
-				   0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
-static const uint8_t duid_srv[] = {0x00, 0x02, 0x00, 0x00, 0x09, 0xbf, 'l', 'q'};
-static const uint8_t duid_other[] = {0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
 static const uint8_t mac[] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
-static const uint8_t cid7[] = {0x01, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
-static const uint8_t relay_id[] = {0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x09};
 static const uint8_t remote_id6[] = {0x00, 0x00, 0x09, 0xbf, 'c', 'p', 'e', '1'};
-
-#define T_NOW 1795463738        /* 2026-11-23T19:55:38Z */
-
-static lq_ip4 ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-	lq_ip4 ip = {{a, b, c, d}};
-	return ip;
-}
-
-static lq_ip6 ip6_db8(uint16_t g3, uint16_t last)
-{
-	lq_ip6 ip = {{0x20, 0x01, 0x0d, 0xb8, (uint8_t)(g3 >> 8), (uint8_t)g3, 0, 0,
-		      0, 0, 0, 0, 0, 0, (uint8_t)(last >> 8), (uint8_t)last}};
-	return ip;
-}
-
-static void assert_bytes(lq_bytes b, const void *data, size_t len)
-{
-	assert_non_null(b.data);
-	assert_int_equal(b.len, len);
-	if (len > 0)
-		assert_memory_equal(b.data, data, len);
-}
-
-static struct lq4_msg *new_msg4(void)
-{
-	struct lq4_msg *m = malloc(sizeof(*m));
-
-	assert_non_null(m);
-	return m;
-}
-
-static struct lq_answer *new_answer(int family)
-{
-	struct lq_answer *a = lq_answer_new(family, "127.0.0.1");
-	assert_non_null(a);
-	return a;
-}
 
 /* ------------------------------------------------- DHCPv4 queries */
 
@@ -509,49 +465,71 @@ static void success_text(struct lq4_msg *m)
 	m->status_text = (lq_bytes){(const uint8_t *)"no more", 7};
 }
 
-struct stream4 {
+/* Three queries on one connection (xids 0x11111111, 0x22222222,
+ * 0x33333333; DHCPv6 0x111111 ...) and the reader's results, with room for
+ * one reply. */
+struct stream {
+	int family;
 	struct lq_stream_query q[3];
-	struct lq4_msg *scratch;
+	struct lq4_msg *scratch;        /* v4 */
 	struct lq_answer *a;
 	struct lq_stream_read res;
 	uint8_t pkt[1500];
 };
 
-static struct stream4 *new_stream4(void)
+static struct stream *new_stream(int family)
 {
-	struct stream4 *s = calloc(1, sizeof(*s));
+	struct stream *s = calloc(1, sizeof(*s));
+	uint32_t step = family == 4 ? 0x11111111u : 0x111111u;
 
 	assert_non_null(s);
-	s->q[0].xid = 0x11111111;
-	s->q[1].xid = 0x22222222;
-	s->q[2].xid = 0x33333333;
-	s->scratch = new_msg4();
-	s->a = new_answer(4);
+	s->family = family;
+	for (size_t i = 0; i < 3; i++)
+		s->q[i].xid = step * (uint32_t)(i + 1);
+	s->scratch = family == 4 ? new_msg4() : NULL;
+	s->a = new_answer(family);
 	return s;
 }
 
-static void free_stream4(struct stream4 *s)
+static void free_stream(struct stream *s)
 {
 	lq_answer_free(s->a);
 	free(s->scratch);
 	free(s);
 }
 
-static const char *read4(struct stream4 *s, size_t len)
+/* Read the first len octets of s->pkt (v6: sent with our DUID duid_req). */
+static const char *read_reply(struct stream *s, size_t len)
 {
-	return lq4_bulk_read(s->q, 3, s->scratch, s->pkt, len, s->a, &s->res);
+	if (s->family == 4)
+		return lq4_bulk_read(s->q, 3, s->scratch, s->pkt, len, s->a, &s->res);
+	return lq6_bulk_read(s->q, 3, (lq_bytes){duid_req, sizeof(duid_req)}, s->pkt, len, s->a,
+			     &s->res);
+}
+
+/* Reading the first len octets of s->pkt is refused, and why says so. */
+static void assert_refused(struct stream *s, size_t len, const char *why)
+{
+	assert_non_null(read_reply(s, len));
+	assert_non_null(strstr(s->res.why, why));
+}
+
+/* The reply reply4 writes with these is read without complaint. */
+static void read4_ok(struct stream *s, uint8_t type, uint32_t xid, uint8_t last,
+		     void (*more)(struct lq4_msg *))
+{
+	assert_null(read_reply(s, reply4(s->pkt, sizeof(s->pkt), type, xid, last, more)));
 }
 
 /* Three queries interleaved (RFC 6926 7.7.1), server-id cached per query. */
 static void test_read4_interleaved_stream(void **state)
 {
-	struct stream4 *s = new_stream4();
+	struct stream *s = new_stream(4);
 	size_t len;
 	(void)state;
 
 	/* query 1: a first DHCPLEASEACTIVE with server-id and the bulk fields */
-	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEACTIVE, 0x22222222, 10, first_active);
-	assert_null(read4(s, len));
+	read4_ok(s, LQ4_LEASEACTIVE, 0x22222222, 10, first_active);
 	assert_int_equal(s->res.query, 1);
 	assert_int_equal(s->res.event, LQ_STREAM_BINDING);
 	assert_null(s->res.warning);
@@ -575,15 +553,13 @@ static void test_read4_interleaved_stream(void **state)
 	assert_int_equal(s->q[1].bindings, 1);
 
 	/* query 0: a DHCPLEASEUNASSIGNED with server-id and dhcp-state */
-	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEUNASSIGNED, 0x11111111, 11, expired_state);
-	assert_null(read4(s, len));
+	read4_ok(s, LQ4_LEASEUNASSIGNED, 0x11111111, 11, expired_state);
 	assert_int_equal(s->res.query, 0);
 	assert_int_equal(s->res.event, LQ_STREAM_BINDING);
 	assert_string_equal(lq_answer_state(s->a), "expired");
 
 	/* query 1 again, without server-id: the cached one applies (7.3) */
-	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEUNASSIGNED, 0x22222222, 12, NULL);
-	assert_null(read4(s, len));
+	read4_ok(s, LQ4_LEASEUNASSIGNED, 0x22222222, 12, NULL);
 	assert_int_equal(s->res.query, 1);
 	assert_string_equal(lq_answer_state(s->a), "unassigned");
 	assert_true(s->a->has_server_id);
@@ -593,8 +569,7 @@ static void test_read4_interleaved_stream(void **state)
 	assert_int_equal(s->q[1].messages, 2);
 
 	/* query 2: nothing matched; a DONE first, with server-id, is fine */
-	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEQUERYDONE, 0x33333333, 0, with_server_id);
-	assert_null(read4(s, len));
+	read4_ok(s, LQ4_LEASEQUERYDONE, 0x33333333, 0, with_server_id);
 	assert_int_equal(s->res.query, 2);
 	assert_int_equal(s->res.event, LQ_STREAM_DONE);
 	assert_true(s->q[2].finished);
@@ -603,8 +578,7 @@ static void test_read4_interleaved_stream(void **state)
 	assert_int_equal(s->q[2].bindings, 0);
 
 	/* query 0 ends with NotAllowed */
-	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEQUERYDONE, 0x11111111, 0, not_allowed);
-	assert_null(read4(s, len));
+	read4_ok(s, LQ4_LEASEQUERYDONE, 0x11111111, 0, not_allowed);
 	assert_int_equal(s->res.event, LQ_STREAM_DONE);
 	assert_int_equal(s->a->outcome, LQ_OUTCOME_ERROR);
 	assert_true(s->q[0].finished);
@@ -614,19 +588,17 @@ static void test_read4_interleaved_stream(void **state)
 	assert_memory_equal(s->q[0].status_text, "by relay-id refused", 19);
 
 	/* query 1 ends with Success and a text: not a failure */
-	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEQUERYDONE, 0x22222222, 0, success_text);
-	assert_null(read4(s, len));
+	read4_ok(s, LQ4_LEASEQUERYDONE, 0x22222222, 0, success_text);
 	assert_true(s->q[1].finished);
 	assert_false(lq_stream_failed(&s->q[1]));
 	assert_string_equal(lq_stream_status_name(&s->q[1], 4), "Success");
 
 	/* every query has finished: a further reply matches no query */
 	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEACTIVE, 0x22222222, 13, NULL);
-	assert_non_null(read4(s, len));
-	assert_non_null(strstr(s->res.why, "0x22222222"));
+	assert_refused(s, len, "0x22222222");
 	assert_non_null(strstr(s->res.why, "already finished"));
 	assert_non_null(strstr(s->res.why, "RFC 6926 7.3"));
-	free_stream4(s);
+	free_stream(s);
 }
 
 static void with_assoc(struct lq4_msg *m)
@@ -652,37 +624,31 @@ static void zero_ciaddr(struct lq4_msg *m)
 /* Messages that must close the connection, each with its reason. */
 static void test_read4_refused(void **state)
 {
-	struct stream4 *s = new_stream4();
+	struct stream *s = new_stream(4);
 	size_t len;
 	(void)state;
 
 	/* an xid that matches no query (RFC 6926 7.3 MUST close) */
 	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEACTIVE, 0x1234, 10, with_server_id);
-	assert_non_null(read4(s, len));
+	assert_non_null(read_reply(s, len));
 	assert_string_equal(s->res.why, "reply with xid 0x00001234 matches no query (RFC 6926 7.3)");
 	/* DHCPLEASEUNKNOWN MUST NOT appear */
 	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEUNKNOWN, 0x11111111, 10, with_server_id);
-	assert_non_null(read4(s, len));
-	assert_non_null(strstr(s->res.why, "DHCPLEASEUNKNOWN"));
+	assert_refused(s, len, "DHCPLEASEUNKNOWN");
 	/* another message type */
 	len = reply4(s->pkt, sizeof(s->pkt), LQ4_ACK, 0x11111111, 10, with_server_id);
-	assert_non_null(read4(s, len));
-	assert_non_null(strstr(s->res.why, "DHCPACK"));
+	assert_refused(s, len, "DHCPACK");
 	/* not a BOOTREPLY */
 	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEACTIVE, 0x11111111, 10, bootrequest);
-	assert_non_null(read4(s, len));
-	assert_non_null(strstr(s->res.why, "not a BOOTREPLY"));
+	assert_refused(s, len, "not a BOOTREPLY");
 	/* a first reply without server-id */
 	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEACTIVE, 0x11111111, 10, NULL);
-	assert_non_null(read4(s, len));
-	assert_non_null(strstr(s->res.why, "no server-id"));
+	assert_refused(s, len, "no server-id");
 	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEQUERYDONE, 0x11111111, 0, NULL);
-	assert_non_null(read4(s, len));
-	assert_non_null(strstr(s->res.why, "no server-id"));
+	assert_refused(s, len, "no server-id");
 	/* a binding with ciaddr 0 */
 	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEACTIVE, 0x11111111, 0, zero_ciaddr);
-	assert_non_null(read4(s, len));
-	assert_non_null(strstr(s->res.why, "ciaddr 0"));
+	assert_refused(s, len, "ciaddr 0");
 	/* none of those touched the queries */
 	for (size_t i = 0; i < 3; i++) {
 		assert_false(s->q[i].started);
@@ -690,27 +656,23 @@ static void test_read4_refused(void **state)
 	}
 	/* truncated: a header cut short, then options cut in the middle */
 	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEACTIVE, 0x11111111, 10, first_active);
-	assert_non_null(read4(s, 100));
-	assert_non_null(strstr(s->res.why, "not a DHCPv4 message that decodes"));
+	assert_refused(s, 100, "not a DHCPv4 message that decodes");
 	s->pkt[240 + 4] = 200;          /* option 54's length now runs past the end */
-	assert_non_null(read4(s, len));
-	assert_non_null(strstr(s->res.why, "not a DHCPv4 message that decodes"));
+	assert_refused(s, len, "not a DHCPv4 message that decodes");
 	assert_non_null(strstr(s->res.why, "offset"));
 	/* garbage: no magic cookie */
 	memset(s->pkt, 0x5a, 300);
-	assert_non_null(read4(s, 300));
-	assert_non_null(strstr(s->res.why, "not a DHCPv4 message that decodes"));
+	assert_refused(s, 300, "not a DHCPv4 message that decodes");
 	/* too long for an answer */
 	assert_non_null(lq4_bulk_read(s->q, 3, s->scratch, s->pkt, LQ_ANSWER_MAX_PKT + 1, s->a,
 				      &s->res));
 	assert_non_null(strstr(s->res.why, "too long"));
 	/* associated-ip is tolerated, with a warning */
-	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEACTIVE, 0x11111111, 10, with_assoc);
-	assert_null(read4(s, len));
+	read4_ok(s, LQ4_LEASEACTIVE, 0x11111111, 10, with_assoc);
 	assert_int_equal(s->res.event, LQ_STREAM_BINDING);
 	assert_non_null(s->res.warning);
 	assert_non_null(strstr(s->res.warning, "associated-ip"));
-	free_stream4(s);
+	free_stream(s);
 }
 
 /* ------------------------------------------------- DHCPv6 reply streams */
@@ -761,47 +723,21 @@ static size_t msg6(uint8_t *out, size_t cap, uint8_t type, uint32_t xid, unsigne
 	return len;
 }
 
-struct stream6 {
-	struct lq_stream_query q[3];
-	struct lq_answer *a;
-	struct lq_stream_read res;
-	uint8_t pkt[1500];
-};
-
-static struct stream6 *new_stream6(void)
+/* The message msg6 writes with these is read without complaint. */
+static void read6_ok(struct stream *s, uint8_t type, uint32_t xid, unsigned flags, uint16_t host)
 {
-	struct stream6 *s = calloc(1, sizeof(*s));
-
-	assert_non_null(s);
-	s->q[0].xid = 0x111111;
-	s->q[1].xid = 0x222222;
-	s->q[2].xid = 0x333333;
-	s->a = new_answer(6);
-	return s;
-}
-
-static void free_stream6(struct stream6 *s)
-{
-	lq_answer_free(s->a);
-	free(s);
-}
-
-static const char *read6(struct stream6 *s, size_t len)
-{
-	return lq6_bulk_read(s->q, 3, (lq_bytes){duid_req, sizeof(duid_req)}, s->pkt, len, s->a,
-			     &s->res);
+	assert_null(read_reply(s, msg6(s->pkt, sizeof(s->pkt), type, xid, flags, host)));
 }
 
 static void test_read6_stream(void **state)
 {
-	struct stream6 *s = new_stream6();
+	struct stream *s = new_stream(6);
 	size_t len;
 	(void)state;
 
 	/* query 0: a LEASEQUERY-REPLY with the first client */
-	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_REPLY, 0x111111,
+	read6_ok(s, LQ6_LEASEQUERY_REPLY, 0x111111,
 		   R6_CLIENTID | R6_SERVERID | R6_BASE_TIME | R6_DATA | R6_VSS, 0x100);
-	assert_null(read6(s, len));
 	assert_int_equal(s->res.query, 0);
 	assert_int_equal(s->res.event, LQ_STREAM_BINDING);
 	assert_int_equal(s->a->outcome, LQ_OUTCOME_BINDING);
@@ -817,9 +753,8 @@ static void test_read6_stream(void **state)
 	assert_false(s->q[0].finished);
 
 	/* query 1: a LEASEQUERY-REPLY without client data ends it (Success) */
-	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_REPLY, 0x222222,
+	read6_ok(s, LQ6_LEASEQUERY_REPLY, 0x222222,
 		   R6_CLIENTID | R6_SERVERID, 0);
-	assert_null(read6(s, len));
 	assert_int_equal(s->res.query, 1);
 	assert_int_equal(s->res.event, LQ_STREAM_DONE);
 	assert_true(s->q[1].finished);
@@ -827,8 +762,7 @@ static void test_read6_stream(void **state)
 	assert_int_equal(s->q[1].bindings, 0);
 
 	/* query 0: LEASEQUERY-DATA without server DUID: the REPLY's applies */
-	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_DATA, 0x111111, R6_DATA, 0x101);
-	assert_null(read6(s, len));
+	read6_ok(s, LQ6_LEASEQUERY_DATA, 0x111111, R6_DATA, 0x101);
 	assert_int_equal(s->res.event, LQ_STREAM_BINDING);
 	assert_int_equal(s->a->msg_type, LQ6_LEASEQUERY_DATA);
 	assert_bytes(s->a->server_duid, duid_srv, sizeof(duid_srv));
@@ -837,9 +771,8 @@ static void test_read6_stream(void **state)
 	assert_int_equal(s->q[0].bindings, 2);
 
 	/* query 2: a LEASEQUERY-REPLY with NotAllowed ends it */
-	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_REPLY, 0x333333,
+	read6_ok(s, LQ6_LEASEQUERY_REPLY, 0x333333,
 		   R6_CLIENTID | R6_SERVERID | R6_STATUS_NOT_ALLOWED, 0);
-	assert_null(read6(s, len));
 	assert_int_equal(s->res.event, LQ_STREAM_DONE);
 	assert_true(s->q[2].finished);
 	assert_true(lq_stream_failed(&s->q[2]));
@@ -847,15 +780,13 @@ static void test_read6_stream(void **state)
 	assert_int_equal(s->q[2].status_text_len, strlen("relay-id queries refused"));
 
 	/* query 0: a LEASEQUERY-DATA without client data is passed over */
-	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_DATA, 0x111111, 0, 0);
-	assert_null(read6(s, len));
+	read6_ok(s, LQ6_LEASEQUERY_DATA, 0x111111, 0, 0);
 	assert_int_equal(s->res.event, LQ_STREAM_SKIPPED);
 	assert_non_null(s->res.warning);
 	assert_int_equal(s->q[0].bindings, 2);
 
 	/* query 0: LEASEQUERY-DONE with a Success status and text */
-	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_DONE, 0x111111, R6_STATUS_SUCCESS, 0);
-	assert_null(read6(s, len));
+	read6_ok(s, LQ6_LEASEQUERY_DONE, 0x111111, R6_STATUS_SUCCESS, 0);
 	assert_int_equal(s->res.event, LQ_STREAM_DONE);
 	assert_true(s->q[0].finished);
 	assert_false(lq_stream_failed(&s->q[0]));
@@ -863,78 +794,65 @@ static void test_read6_stream(void **state)
 
 	/* all finished: anything more is refused */
 	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_DATA, 0x111111, R6_DATA, 0x102);
-	assert_non_null(read6(s, len));
-	assert_non_null(strstr(s->res.why, "0x111111"));
+	assert_refused(s, len, "0x111111");
 	assert_non_null(strstr(s->res.why, "already finished"));
-	free_stream6(s);
+	free_stream(s);
 }
 
 static void test_read6_refused(void **state)
 {
-	struct stream6 *s = new_stream6();
+	struct stream *s = new_stream(6);
 	size_t len;
 	(void)state;
 
 	/* a transaction id that matches no query */
 	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_REPLY, 0x00abcd,
 		   R6_CLIENTID | R6_SERVERID | R6_DATA, 1);
-	assert_non_null(read6(s, len));
+	assert_non_null(read_reply(s, len));
 	assert_string_equal(s->res.why,
 			    "reply with transaction id 0x00abcd matches no query (RFC 5460 5.3)");
 	/* LEASEQUERY-DATA or -DONE before the LEASEQUERY-REPLY */
 	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_DATA, 0x111111, R6_DATA, 1);
-	assert_non_null(read6(s, len));
-	assert_non_null(strstr(s->res.why, "before its LEASEQUERY-REPLY"));
+	assert_refused(s, len, "before its LEASEQUERY-REPLY");
 	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_DONE, 0x111111, 0, 0);
-	assert_non_null(read6(s, len));
-	assert_non_null(strstr(s->res.why, "LEASEQUERY-DONE"));
+	assert_refused(s, len, "LEASEQUERY-DONE");
 	/* a LEASEQUERY-REPLY without OPTION_SERVERID, or for another DUID */
 	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_REPLY, 0x111111, R6_CLIENTID | R6_DATA, 1);
-	assert_non_null(read6(s, len));
-	assert_non_null(strstr(s->res.why, "OPTION_SERVERID"));
+	assert_refused(s, len, "OPTION_SERVERID");
 	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_REPLY, 0x111111,
 		   R6_OTHER_CLIENTID | R6_SERVERID | R6_DATA, 1);
-	assert_non_null(read6(s, len));
-	assert_non_null(strstr(s->res.why, "not our DUID"));
+	assert_refused(s, len, "not our DUID");
 	/* not a bulk reply type */
 	len = msg6(s->pkt, sizeof(s->pkt), LQ6_REPLY, 0x111111, R6_CLIENTID | R6_SERVERID, 0);
-	assert_non_null(read6(s, len));
-	assert_non_null(strstr(s->res.why, "REPLY message, not LEASEQUERY-REPLY"));
+	assert_refused(s, len, "REPLY message, not LEASEQUERY-REPLY");
 	for (size_t i = 0; i < 3; i++)
 		assert_false(s->q[i].started);
 	/* a second LEASEQUERY-REPLY */
-	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_REPLY, 0x111111,
+	read6_ok(s, LQ6_LEASEQUERY_REPLY, 0x111111,
 		   R6_CLIENTID | R6_SERVERID | R6_DATA, 1);
-	assert_null(read6(s, len));
-	assert_non_null(read6(s, len));
-	assert_non_null(strstr(s->res.why, "a second LEASEQUERY-REPLY"));
+	assert_refused(s, len, "a second LEASEQUERY-REPLY");
 	/* truncated: shorter than the header; an option cut in the middle */
-	assert_non_null(read6(s, 3));
-	assert_non_null(strstr(s->res.why, "not a DHCPv6 message that decodes"));
+	assert_refused(s, 3, "not a DHCPv6 message that decodes");
 	len = msg6(s->pkt, sizeof(s->pkt), LQ6_LEASEQUERY_DATA, 0x111111, R6_DATA, 2);
-	assert_non_null(read6(s, len - 5));
-	assert_non_null(strstr(s->res.why, "not a DHCPv6 message that decodes"));
+	assert_refused(s, len - 5, "not a DHCPv6 message that decodes");
 	assert_non_null(strstr(s->res.why, "offset"));
 	/* garbage */
 	memset(s->pkt, 0xff, 64);
-	assert_non_null(read6(s, 64));
-	free_stream6(s);
+	assert_non_null(read_reply(s, 64));
+	free_stream(s);
 }
 
 /* ------------------------------------------------- output */
 
 static void test_output_stream_records(void **state)
 {
-	struct stream4 *s = new_stream4();
+	struct stream *s = new_stream(4);
 	struct lq_text t;
-	size_t len;
 	json_t *o, *vpn;
 	(void)state;
 
-	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEACTIVE, 0x22222222, 10, first_active);
-	assert_null(read4(s, len));
-	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEUNASSIGNED, 0x22222222, 12, NULL);
-	assert_null(read4(s, len));
+	read4_ok(s, LQ4_LEASEACTIVE, 0x22222222, 10, first_active);
+	read4_ok(s, LQ4_LEASEUNASSIGNED, 0x22222222, 12, NULL);
 	s->a->show_xid = true;
 	lq_answer_settle(s->a, T_NOW);
 	lq_text_init(&t);
@@ -956,8 +874,7 @@ static void test_output_stream_records(void **state)
 	json_decref(o);
 
 	/* the first record, with everything bulk adds */
-	len = reply4(s->pkt, sizeof(s->pkt), LQ4_LEASEACTIVE, 0x33333333, 10, first_active);
-	assert_null(read4(s, len));
+	read4_ok(s, LQ4_LEASEACTIVE, 0x33333333, 10, first_active);
 	lq_answer_settle(s->a, T_NOW);
 	lq_text_init(&t);
 	lq_output_text(&t, s->a);
@@ -978,7 +895,7 @@ static void test_output_stream_records(void **state)
 	assert_string_equal(json_string_value(json_object_get(vpn, "id")), "62:6c:75:65");
 	assert_string_equal(json_string_value(json_object_get(vpn, "name")), "blue");
 	json_decref(o);
-	free_stream4(s);
+	free_stream(s);
 }
 
 static void test_output_stream_summary(void **state)

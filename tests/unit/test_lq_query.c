@@ -19,42 +19,9 @@
 #include "../../src/lq/query4.h"
 #include "../../src/lq/query6.h"
 #include "../../src/lq/retx.h"
+#include "lq_test_util.h"
 
 /* ---------------------------------------------------------------- helpers */
-
-static const uint8_t duid_req[] = {0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01}; /* DUID-LL 02:00:00:00:00:01 */
-static const uint8_t duid_cli[] = {0x00, 0x01, 0x00, 0x01, 0x1f, 0xbd, 0x37, 0xc0,
-				   0x00, 0x11, 0x22, 0x33, 0x44, 0x55};                     /* DUID-LLT */
-static const uint8_t duid_srv[] = {0x00, 0x02, 0x00, 0x00, 0x09, 0xbf, 'l', 'q'};            /* DUID-EN 2495 "lq" */
-static const uint8_t duid_other[] = {0x00, 0x03, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
-
-static lq_ip4 ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-	lq_ip4 ip = {{a, b, c, d}};
-	return ip;
-}
-
-static lq_ip6 ip6_db8(uint16_t g3, uint16_t last)
-{
-	lq_ip6 ip = {{0x20, 0x01, 0x0d, 0xb8, (uint8_t)(g3 >> 8), (uint8_t)g3, 0, 0,
-		      0, 0, 0, 0, 0, 0, (uint8_t)(last >> 8), (uint8_t)last}};
-	return ip;
-}
-
-static void assert_bytes(lq_bytes b, const void *data, size_t len)
-{
-	assert_non_null(b.data);
-	assert_int_equal(b.len, len);
-	if (len > 0)
-		assert_memory_equal(b.data, data, len);
-}
-
-static struct lq_answer *new_answer(int family)
-{
-	struct lq_answer *a = lq_answer_new(family, "test-server");
-	assert_non_null(a);
-	return a;
-}
 
 /* ------------------------------------------------- DHCPv4 query, known bytes */
 
@@ -324,7 +291,6 @@ static void test_query6_bad_arguments_and_duid(void **state)
 /* ------------------------------------------------- DHCPv4 replies */
 
 static const uint8_t relay82[] = {1, 4, 'e', 't', 'h', '0', 2, 3, 0xaa, 0xbb, 0xcc};
-static const uint8_t cid7[] = {0x01, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
 static const uint8_t assoc[] = {10, 0, 0, 103, 10, 0, 0, 104};
 
 /* A DHCPLEASEACTIVE for 10.0.0.100 with every field lq reads. */
