@@ -81,7 +81,8 @@
 #include <string.h>
 
 #include "active_internal.h"
-#include "../query/answer4_internal.h"
+#include "../bulk/found4.h"
+#include "../bulk/query4_common.h"
 #include "lq/lqtime.h"
 
 /* A message of the smallest buffer lq_active_next accepts holds a status
@@ -103,9 +104,6 @@ static const char msg_end_time[] =
 static const char msg_primary[] =
 	"a primary query (MAC address, client identifier, remote-id, relay-id) in a "
 	"DHCPACTIVELEASEQUERY: an active query asks for every binding (RFC 7724)";
-static const char msg_vss_differ[] =
-	"the VSS option (221) and the VSS relay sub-option (82.151) name different VPNs (RFC 6607)";
-static const char msg_vss_long[] = "the VPN identifier is longer than 255 octets (RFC 6607)";
 static const char msg_data_missing[] =
 	"the change history does not reach back to query-start-time: fill the gap with a bulk "
 	"leasequery (RFC 7724)";
@@ -149,62 +147,23 @@ struct lq_active4 {
 	struct lq4_found found;         /* the message being written */
 };
 
-static bool ip4_zero(lq_ip4 a)
-{
-	return (a.b[0] | a.b[1] | a.b[2] | a.b[3]) == 0;
-}
-
-static bool has_mac(const struct lq4_msg *m)
-{
-	for (size_t i = 0; i < m->hlen && i < sizeof(m->chaddr); i++)
-		if (m->chaddr[i] != 0)
-			return true;
-	return false;
-}
-
-static bool has_primary(const struct lq4_msg *m)
-{
-	return has_mac(m) || m->client_id.data != NULL ||
-	       (m->has_relay_info && (m->relay_info.remote_id.data != NULL ||
-				      m->relay_info.relay_id.data != NULL));
-}
-
-static bool vss_equal(const struct lq4_vss *a, const struct lq4_vss *b)
-{
-	return a->type == b->type && a->info.len == b->info.len &&
-	       (a->info.len == 0 || memcmp(a->info.data, b->info.data, a->info.len) == 0);
-}
-
-/* The VPN qualifier (as a bulk query's, bulk4.c) into q; a reason when it
- * is malformed. */
+/* The VPN qualifier (as a bulk query's) copied into q; a reason when it is
+ * malformed. */
 static const char *vpn_qualifier(struct lq_active4 *q, const struct lq4_msg *m)
 {
-	const struct lq4_vss *vss = NULL;
+	struct lq_store_filter filter;
+	const char *reason;
 
-	if (m->vss.present)
-		vss = &m->vss;
-	if (m->has_relay_info && m->relay_info.vss.present) {
-		if (vss != NULL && !vss_equal(vss, &m->relay_info.vss))
-			return msg_vss_differ;
-		vss = &m->relay_info.vss;
-	}
-	q->deletes = true;
-	if (vss == NULL || vss->type == LQ4_VSS_GLOBAL) {
-		q->vpn_match = LQ_STORE_VPN_GLOBAL;
-		return NULL;
-	}
-	if (vss->type == LQ4_VSS_ALL_VPNS) {
-		q->vpn_match = LQ_STORE_VPN_ANY;
-		return NULL;
-	}
-	if (vss->info.len > LQ_BINDING_MAX_SMALL)
-		return msg_vss_long;
-	q->vpn_match = LQ_STORE_VPN_EXACT;
-	q->vpn_type = vss->type;
-	if (vss->info.len > 0)
-		memcpy(q->vpn_id, vss->info.data, vss->info.len);
-	q->vpn_id_len = vss->info.len;
-	q->deletes = false;
+	memset(&filter, 0, sizeof(filter));
+	reason = lq4_query_vpn(m, &filter);
+	if (reason != NULL)
+		return reason;
+	q->vpn_match = (uint8_t)filter.vpn_match;
+	q->vpn_type = filter.vpn_type;
+	if (filter.vpn_id.len > 0)
+		memcpy(q->vpn_id, filter.vpn_id.data, filter.vpn_id.len);
+	q->vpn_id_len = filter.vpn_id.len;
+	q->deletes = filter.vpn_match != LQ_STORE_VPN_EXACT;
 	return NULL;
 }
 
@@ -221,28 +180,6 @@ static bool vpn_matches(const struct lq_active4 *q, const struct lq_binding *b)
 	}
 }
 
-/* The option codes of the parameter request list, each once, plus
- * base-time (see the top of this file). Without a list the bulk defaults
- * apply, which hold base-time. */
-static void copy_prl(struct lq_active4 *q, lq_bytes prl)
-{
-	bool seen[256] = { false };
-	size_t n = 0;
-
-	if (prl.data == NULL)
-		return;
-	for (size_t i = 0; i < prl.len; i++) {
-		if (!seen[prl.data[i]]) {
-			seen[prl.data[i]] = true;
-			q->prl[n++] = prl.data[i];
-		}
-	}
-	if (!seen[LQ4_OPT_BASE_TIME])
-		q->prl[n++] = LQ4_OPT_BASE_TIME;
-	q->reply.prl = q->prl;
-	q->reply.prl_len = n;
-}
-
 static void fail(struct lq_active4 *q, struct lq_bulk_opened *opened, uint8_t status,
 		 const char *reason)
 {
@@ -254,59 +191,6 @@ static void fail(struct lq_active4 *q, struct lq_bulk_opened *opened, uint8_t st
 }
 
 /* ---- the messages ---- */
-
-/* found := the message about binding b at now (as bulk4.c's). */
-static void set_binding(struct lq_active4 *q, const struct lq_binding *b, int64_t now)
-{
-	struct lq4_found *f = &q->found;
-	bool active = lq4_binding_active(b, now);
-
-	if (b != &f->binding)
-		f->binding = *b;
-	f->reply_type = active ? LQ4_LEASEACTIVE : LQ4_LEASEUNASSIGNED;
-	f->addr = lq_binding_key_ip4(&b->key);
-	f->has_binding = true;
-	f->client_query = false;
-	f->n_assoc = 0;
-	if (active)
-		q->reply.state = LQ4_STATE_ACTIVE;
-	else if (b->state == LQ_STATE_ACTIVE)
-		q->reply.state = LQ4_STATE_EXPIRED;   /* ACTIVE, but past its expiry */
-	else
-		q->reply.state = b->state;
-	q->reply.status = LQ4_STATUS_SUCCESS;
-	q->reply.status_text = NULL;
-}
-
-/* found := the address of key, which has no binding now. */
-static void set_gone(struct lq_active4 *q, const struct lq_binding_key *key)
-{
-	struct lq4_found *f = &q->found;
-
-	f->reply_type = LQ4_LEASEUNASSIGNED;
-	f->addr = lq_binding_key_ip4(key);
-	f->has_binding = false;
-	f->client_query = false;
-	f->n_assoc = 0;
-	q->reply.state = LQ4_STATE_AVAILABLE;
-	q->reply.status = LQ4_STATUS_SUCCESS;
-	q->reply.status_text = NULL;
-}
-
-/* found := a message without a binding: DHCPLEASEQUERYSTATUS or DONE. */
-static void set_status(struct lq_active4 *q, uint8_t type, uint8_t status, const char *text)
-{
-	struct lq4_found *f = &q->found;
-
-	memset(&f->addr, 0, sizeof(f->addr));
-	f->reply_type = type;
-	f->has_binding = false;
-	f->client_query = false;
-	f->n_assoc = 0;
-	q->reply.state = 0;
-	q->reply.status = status;
-	q->reply.status_text = text;
-}
 
 /* Write found into out and count it; last: the query ends with it. */
 static int emit(struct lq_active4 *q, int64_t now, uint8_t *out, size_t cap, size_t *len,
@@ -338,7 +222,7 @@ static int emit_status(struct lq_active4 *q, int64_t now, uint8_t status, const 
 		       uint8_t *out, size_t cap, size_t *len, struct lq_bulk_progress *progress,
 		       bool last)
 {
-	set_status(q, LQ4_LEASEQUERYSTATUS, status, text);
+	lq4_found_status(&q->found, &q->reply, LQ4_LEASEQUERYSTATUS, status, text);
 	return emit(q, now, out, cap, len, progress, last);
 }
 
@@ -353,9 +237,10 @@ static int check_and_start(struct lq_active4 *q, struct lq_store_reader *reader,
 	const char *reason;
 	bool covers = true;
 	uint64_t newest = 0;
+	int primaries;
 	int rc;
 
-	if (!ip4_zero(m->ciaddr) || !ip4_zero(m->yiaddr) || !ip4_zero(m->siaddr)) {
+	if (!lq4_query_addresses_zero(m)) {
 		fail(q, opened, LQ4_STATUS_MALFORMED_QUERY, msg_addrs);
 		return 0;
 	}
@@ -363,7 +248,7 @@ static int check_and_start(struct lq_active4 *q, struct lq_store_reader *reader,
 		fail(q, opened, LQ4_STATUS_MALFORMED_QUERY, msg_end_time);
 		return 0;
 	}
-	if (has_primary(m)) {
+	if (lq4_query_primary(m, &primaries) != LQ_QUERY_V4_ALL_ADDRESSES) {
 		fail(q, opened, LQ4_STATUS_MALFORMED_QUERY, msg_primary);
 		return 0;
 	}
@@ -397,12 +282,6 @@ static int check_and_start(struct lq_active4 *q, struct lq_store_reader *reader,
 	q->open_reader = reader;
 	q->phase = PH_CATCHUP;
 	return lq_store_cursor_open(reader, &filter, &q->cursor);
-}
-
-static bool allowed(const struct lq_config *config, const struct lq_query_peer *peer)
-{
-	return peer != NULL && lq_config_query_allowed(config, peer->family, peer->addr,
-						       LQ_QUERY_V4_ACTIVE);
 }
 
 int lq_active4_open(const struct lq_query_env *env, struct lq_store_reader *reader,
@@ -440,7 +319,7 @@ int lq_active4_open(const struct lq_query_env *env, struct lq_store_reader *read
 		opened->reason = r_not_request;
 		goto out;
 	}
-	if (!allowed(env->config, peer)) {
+	if (!lq4_query_allowed(env->config, peer, LQ_QUERY_V4_ACTIVE)) {
 		opened->refused = true;
 		if (env->config->refuse_by_dropping) {
 			opened->reason = r_refused;
@@ -453,10 +332,11 @@ int lq_active4_open(const struct lq_query_env *env, struct lq_store_reader *read
 		goto out;
 	}
 	q->config = env->config;
-	q->reply.xid = m->xid;
-	q->reply.flags = m->flags;
-	q->reply.giaddr = m->giaddr;
-	copy_prl(q, m->prl);
+	lq4_found_reply_init(&q->reply, m, q->prl);
+	/* base-time in every message (see the top of this file); without a
+	 * list the bulk defaults apply, which hold it */
+	if (q->reply.prl != NULL && memchr(q->prl, LQ4_OPT_BASE_TIME, q->reply.prl_len) == NULL)
+		q->prl[q->reply.prl_len++] = LQ4_OPT_BASE_TIME;
 	if (opened->refused)
 		fail(q, opened, LQ4_STATUS_NOT_ALLOWED, msg_refused);
 	else
@@ -485,7 +365,7 @@ static int catchup_step(struct lq_active4 *q, int64_t now)
 		return 0;
 	rc = lq_store_cursor_next(q->cursor, b);
 	if (rc == 1)
-		set_binding(q, b, now);
+		lq4_found_binding(&q->found, &q->reply, b, now);
 	return rc;
 }
 
@@ -505,7 +385,7 @@ static int gone_step(struct lq_active4 *q)
 	}
 	rc = lq_gone_next(q->gone, &key);
 	if (rc == 1)
-		set_gone(q, &key);
+		lq4_found_available(&q->found, &q->reply, lq_binding_key_ip4(&key));
 	return rc;
 }
 
@@ -528,11 +408,11 @@ static int live_step(struct lq_active4 *q, struct lq_store_reader *reader, int64
 		if (rc < 0)
 			break;
 		if (rc == 1 && vpn_matches(q, b)) {
-			set_binding(q, b, now);
+			lq4_found_binding(&q->found, &q->reply, b, now);
 			break;
 		}
 		if (rc == 0 && q->deletes) {
-			set_gone(q, &e.key);
+			lq4_found_available(&q->found, &q->reply, lq_binding_key_ip4(&e.key));
 			rc = 1;
 			break;
 		}
@@ -618,7 +498,8 @@ int lq_active4_terminate(struct lq_active4 *q, int64_t now, const char *text, ui
 		return 0;
 	if (out == NULL || cap < CAP_MIN)
 		return LQ_STORE_ERR_INVALID;
-	set_status(q, LQ4_LEASEQUERYDONE, LQ4_STATUS_QUERY_TERMINATED, text);
+	lq4_found_status(&q->found, &q->reply, LQ4_LEASEQUERYDONE, LQ4_STATUS_QUERY_TERMINATED,
+			 text);
 	return emit(q, now, out, cap, len, progress, true);
 }
 

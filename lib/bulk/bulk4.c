@@ -98,7 +98,9 @@
 #include <string.h>
 
 #include "bulk_internal.h"
+#include "found4.h"
 #include "gone.h"
+#include "query4_common.h"
 #include "../query/answer4_internal.h"
 #include "lq/lqtime.h"
 
@@ -145,11 +147,6 @@ struct lq_bulk4 {
 	struct lq4_found found;         /* the message being written */
 };
 
-static bool ip4_zero(lq_ip4 a)
-{
-	return (a.b[0] | a.b[1] | a.b[2] | a.b[3]) == 0;
-}
-
 static uint32_t ip4_u32(lq_ip4 a)
 {
 	return (uint32_t)a.b[0] << 24 | (uint32_t)a.b[1] << 16 | (uint32_t)a.b[2] << 8 | a.b[3];
@@ -162,43 +159,12 @@ static lq_ip4 u32_ip4(uint32_t v)
 	return a;
 }
 
-static bool has_mac(const struct lq4_msg *m)
-{
-	for (size_t i = 0; i < m->hlen && i < sizeof(m->chaddr); i++)
-		if (m->chaddr[i] != 0)
-			return true;
-	return false;
-}
-
 static bool htype_matches(uint8_t query_htype, uint8_t binding_htype)
 {
 	return query_htype == 0 || binding_htype == 0 || query_htype == binding_htype;
 }
 
 /* ---- what the query asks ---- */
-
-/* The primary query (LQ_QUERY_KIND_NONE when there are several; *count
- * says how many). */
-static enum lq_query_kind primary_kind(const struct lq4_msg *m, int *count)
-{
-	bool mac = has_mac(m);
-	bool cid = m->client_id.data != NULL;
-	bool remote = m->has_relay_info && m->relay_info.remote_id.data != NULL;
-	bool relay = m->has_relay_info && m->relay_info.relay_id.data != NULL;
-
-	*count = (int)mac + (int)cid + (int)remote + (int)relay;
-	if (*count > 1)
-		return LQ_QUERY_KIND_NONE;
-	if (mac)
-		return LQ_QUERY_V4_BY_MAC;
-	if (cid)
-		return LQ_QUERY_V4_BY_CLIENT_ID;
-	if (remote)
-		return LQ_QUERY_V4_BY_REMOTE_ID;
-	if (relay)
-		return LQ_QUERY_V4_BY_RELAY_ID;
-	return LQ_QUERY_V4_ALL_ADDRESSES;
-}
 
 static const char *not_bulk_reason(uint8_t type)
 {
@@ -207,41 +173,6 @@ static const char *not_bulk_reason(uint8_t type)
 		       "DHCPBULKLEASEQUERY (RFC 6926 5); single queries go over UDP";
 	return "not a DHCPBULKLEASEQUERY: the bulk leasequery connection handles only "
 	       "DHCPBULKLEASEQUERY (RFC 6926 5)";
-}
-
-static bool vss_equal(const struct lq4_vss *a, const struct lq4_vss *b)
-{
-	return a->type == b->type && a->info.len == b->info.len &&
-	       (a->info.len == 0 || memcmp(a->info.data, b->info.data, a->info.len) == 0);
-}
-
-/* The VPN qualifier into the filter; a reason when it is malformed. */
-static const char *vpn_qualifier(const struct lq4_msg *m, struct lq_store_filter *filter)
-{
-	const struct lq4_vss *vss = NULL;
-
-	if (m->vss.present)
-		vss = &m->vss;
-	if (m->has_relay_info && m->relay_info.vss.present) {
-		if (vss != NULL && !vss_equal(vss, &m->relay_info.vss))
-			return "the VSS option (221) and the VSS relay sub-option (82.151) name "
-			       "different VPNs (RFC 6607)";
-		vss = &m->relay_info.vss;
-	}
-	if (vss == NULL || vss->type == LQ4_VSS_GLOBAL) {
-		filter->vpn_match = LQ_STORE_VPN_GLOBAL;
-		return NULL;
-	}
-	if (vss->type == LQ4_VSS_ALL_VPNS) {
-		filter->vpn_match = LQ_STORE_VPN_ANY;
-		return NULL;
-	}
-	if (vss->info.len > LQ_BINDING_MAX_SMALL)
-		return "the VPN identifier is longer than 255 octets (RFC 6607)";
-	filter->vpn_match = LQ_STORE_VPN_EXACT;
-	filter->vpn_type = vss->type;
-	filter->vpn_id = vss->info;
-	return NULL;
 }
 
 /* The time qualifiers into the filter; a reason when they are malformed. */
@@ -258,24 +189,6 @@ static const char *time_qualifiers(const struct lq4_msg *m, struct lq_store_filt
 	if (filter->has_start_time && filter->has_end_time && filter->end_time < filter->start_time)
 		return "query-end-time is before query-start-time (RFC 6926 6.2.5, 6.2.6)";
 	return NULL;
-}
-
-/* The option codes of the parameter request list, each once. */
-static void copy_prl(struct lq_bulk4 *q, lq_bytes prl)
-{
-	bool seen[256] = { false };
-	size_t n = 0;
-
-	if (prl.data == NULL)
-		return;
-	for (size_t i = 0; i < prl.len; i++) {
-		if (!seen[prl.data[i]]) {
-			seen[prl.data[i]] = true;
-			q->prl[n++] = prl.data[i];
-		}
-	}
-	q->reply.prl = q->prl;
-	q->reply.prl_len = n;
 }
 
 /* End the query with one DHCPLEASEQUERYDONE carrying status. */
@@ -376,40 +289,6 @@ static void advance_addr(struct lq_bulk4 *q)
 
 /* ---- the messages ---- */
 
-/* found := the message about binding b at now. */
-static void set_binding(struct lq_bulk4 *q, const struct lq_binding *b, int64_t now)
-{
-	struct lq4_found *f = &q->found;
-	bool active = lq4_binding_active(b, now);
-
-	if (b != &f->binding)
-		f->binding = *b;
-	f->reply_type = active ? LQ4_LEASEACTIVE : LQ4_LEASEUNASSIGNED;
-	f->addr = lq_binding_key_ip4(&b->key);
-	f->has_binding = true;
-	f->client_query = false;
-	f->n_assoc = 0;
-	if (active)
-		q->reply.state = LQ4_STATE_ACTIVE;
-	else if (b->state == LQ_STATE_ACTIVE)
-		q->reply.state = LQ4_STATE_EXPIRED;   /* ACTIVE, but past its expiry */
-	else
-		q->reply.state = b->state;
-}
-
-/* found := a configured address nobody holds. */
-static void set_available(struct lq_bulk4 *q, uint32_t addr)
-{
-	struct lq4_found *f = &q->found;
-
-	f->reply_type = LQ4_LEASEUNASSIGNED;
-	f->addr = u32_ip4(addr);
-	f->has_binding = false;
-	f->client_query = false;
-	f->n_assoc = 0;
-	q->reply.state = LQ4_STATE_AVAILABLE;
-}
-
 /* The next binding of the cursor the query returns: 1 (found set), 0 at
  * the end, < 0 a store error. */
 static int cursor_step(struct lq_bulk4 *q, int64_t now)
@@ -431,7 +310,7 @@ static int cursor_step(struct lq_bulk4 *q, int64_t now)
 			continue;
 		if (q->active_only && !lq4_binding_active(b, now))
 			continue;
-		set_binding(q, b, now);
+		lq4_found_binding(&q->found, &q->reply, b, now);
 		return 1;
 	}
 }
@@ -452,7 +331,7 @@ static int gone_step(struct lq_bulk4 *q)
 	}
 	if (rc <= 0)
 		return rc;
-	set_available(q, ip4_u32(lq_binding_key_ip4(&key)));
+	lq4_found_available(&q->found, &q->reply, lq_binding_key_ip4(&key));
 	return 1;
 }
 
@@ -480,14 +359,14 @@ static int merge_step(struct lq_bulk4 *q, int64_t now)
 	if (!have_addr && !q->have_pending)
 		return 0;
 	if (have_addr && (!q->have_pending || q->next_addr < at)) {
-		set_available(q, q->next_addr);
+		lq4_found_available(&q->found, &q->reply, u32_ip4(q->next_addr));
 		advance_addr(q);
 		return 1;
 	}
 	if (have_addr && q->next_addr == at)
 		advance_addr(q);
 	q->have_pending = false;
-	set_binding(q, &q->pending, now);
+	lq4_found_binding(&q->found, &q->reply, &q->pending, now);
 	return 1;
 }
 
@@ -519,12 +398,7 @@ static int emit(struct lq_bulk4 *q, int64_t now, uint8_t *out, size_t cap, size_
 static int emit_done(struct lq_bulk4 *q, int64_t now, uint8_t status, const char *text,
 		     uint8_t *out, size_t cap, size_t *len, struct lq_bulk_progress *progress)
 {
-	memset(&q->found.addr, 0, sizeof(q->found.addr));
-	q->found.reply_type = LQ4_LEASEQUERYDONE;
-	q->found.has_binding = false;
-	q->reply.state = 0;
-	q->reply.status = status;
-	q->reply.status_text = text;
+	lq4_found_status(&q->found, &q->reply, LQ4_LEASEQUERYDONE, status, text);
 	return emit(q, now, out, cap, len, progress);
 }
 
@@ -585,19 +459,6 @@ static int start(struct lq_bulk4 *q, struct lq_store_reader *reader, const struc
 	return lq_store_cursor_open(reader, filter, &q->cursor);
 }
 
-/* The access rules (RFC 6926 8.1, 9): may this requestor ask this query?
- * A query of several primaries has no type: the requestor must be one lqd
- * answers at all (it then gets NotAllowed for the query). */
-static bool allowed(const struct lq_config *config, const struct lq_query_peer *peer,
-		    enum lq_query_kind kind)
-{
-	if (peer == NULL)
-		return false;
-	if (kind == LQ_QUERY_KIND_NONE)
-		return lq_config_requester_allowed(config, peer->family, peer->addr);
-	return lq_config_query_allowed(config, peer->family, peer->addr, kind);
-}
-
 /* The checks of a decoded DHCPBULKLEASEQUERY (see the top of this file);
  * q is set up to run. Returns 0, or < 0 on a store error. */
 static int check_and_start(struct lq_bulk4 *q, struct lq_store_reader *reader,
@@ -606,7 +467,7 @@ static int check_and_start(struct lq_bulk4 *q, struct lq_store_reader *reader,
 	struct lq_store_filter filter;
 	const char *reason;
 
-	if (!ip4_zero(m->ciaddr) || !ip4_zero(m->yiaddr) || !ip4_zero(m->siaddr)) {
+	if (!lq4_query_addresses_zero(m)) {
 		fail(q, opened, LQ4_STATUS_MALFORMED_QUERY,
 		     "ciaddr, yiaddr or siaddr is not 0 in a DHCPBULKLEASEQUERY (RFC 6926 8.2)");
 		return 0;
@@ -620,7 +481,7 @@ static int check_and_start(struct lq_bulk4 *q, struct lq_store_reader *reader,
 	memset(&filter, 0, sizeof(filter));
 	reason = time_qualifiers(m, &filter);
 	if (reason == NULL)
-		reason = vpn_qualifier(m, &filter);
+		reason = lq4_query_vpn(m, &filter);
 	if (reason != NULL) {
 		fail(q, opened, LQ4_STATUS_MALFORMED_QUERY, reason);
 		return 0;
@@ -665,8 +526,10 @@ int lq_bulk4_open(const struct lq_query_env *env, struct lq_store_reader *reader
 		opened->reason = "op is not BOOTREQUEST in a DHCPBULKLEASEQUERY (RFC 2131 2)";
 		return 0;
 	}
-	opened->kind = primary_kind(&m, &primaries);
-	if (!allowed(env->config, peer, opened->kind)) {
+	opened->kind = lq4_query_primary(&m, &primaries);
+	/* the access rules (RFC 6926 8.1, 9); a query of several primaries
+	 * gets NotAllowed when the requestor may ask at all */
+	if (!lq4_query_allowed(env->config, peer, opened->kind)) {
 		opened->refused = true;
 		if (env->config->refuse_by_dropping) {
 			opened->reason = "requestor not allowed to ask this query type; refused-queries "
@@ -679,10 +542,7 @@ int lq_bulk4_open(const struct lq_query_env *env, struct lq_store_reader *reader
 	if (q == NULL)
 		return LQ_STORE_ERR_NOMEM;
 	q->config = env->config;
-	q->reply.xid = m.xid;
-	q->reply.flags = m.flags;
-	q->reply.giaddr = m.giaddr;
-	copy_prl(q, m.prl);
+	lq4_found_reply_init(&q->reply, &m, q->prl);
 	if (opened->refused) {
 		fail(q, opened, LQ4_STATUS_NOT_ALLOWED,
 		     "requestor not allowed to ask this query type (RFC 6926 8.1)");
