@@ -38,6 +38,7 @@
 #include <limits.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -96,6 +97,8 @@ void tcp_conn_free(struct tcp_conn *c)
 		tcp_active_free(c);
 	if (c->drain_ev != NULL)
 		event_free(c->drain_ev);
+	if (c->tls_wait_ev != NULL)
+		event_free(c->tls_wait_ev);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
 	if (c->prev != NULL)
@@ -168,15 +171,22 @@ static void conn_linger(struct tcp_conn *c)
 void tcp_conn_set_timeouts(struct tcp_conn *c)
 {
 	const struct timeval *tv = &c->tcp->data_timeout;
-	bool idle = c->n_queries == 0 && evbuffer_get_length(bufferevent_get_output(c->bev)) == 0;
+	bool idle = c->n_queries == 0 && tcp_conn_unsent(c) == 0;
+	struct bufferevent *under = c->tls ? bufferevent_get_underlying(c->bev) : NULL;
 
 	if (c->active != NULL) {
 		/* an active requestor sends nothing more; a blocked writer is
 		 * dropped after ACTIVE_LQ_SEND_TIMEOUT (RFC 7724 8.4) */
 		bufferevent_set_timeouts(c->bev, NULL, &c->tcp->send_timeout);
+		if (under != NULL)
+			bufferevent_set_timeouts(under, NULL, &c->tcp->send_timeout);
 		c->timeouts_set = false;
 		return;
 	}
+	/* TLS: the records wait below the TLS layer; a requestor that stops
+	 * reading blocks the socket there */
+	if (under != NULL)
+		bufferevent_set_timeouts(under, NULL, tv);
 	if (c->idle_timer_armed == idle && c->timeouts_set)
 		return;
 	c->idle_timer_armed = idle;
@@ -205,6 +215,42 @@ static void query_finished(struct tcp_conn *c, unsigned i)
 	}
 }
 
+size_t tcp_conn_unsent(const struct tcp_conn *c)
+{
+	size_t n = evbuffer_get_length(bufferevent_get_output(c->bev));
+	struct bufferevent *under = c->tls ? bufferevent_get_underlying(c->bev) : NULL;
+
+	return under != NULL ? n + evbuffer_get_length(bufferevent_get_output(under)) : n;
+}
+
+#define TLS_WAIT_TICK_MS 20
+
+/* TLS: the TLS layer hands every record to the socket layer below at once,
+ * so its own write callback says nothing about the requestor reading; watch
+ * the layer below until it has room again. */
+static void on_tls_wait_tick(evutil_socket_t fd, short what, void *ctx)
+{
+	struct tcp_conn *c = ctx;
+	struct timeval tick = {0, TLS_WAIT_TICK_MS * 1000L};
+
+	(void)fd;
+	(void)what;
+	if (tcp_conn_unsent(c) <= TCP_OUT_LOW)
+		tcp_conn_service(c);
+	else
+		evtimer_add(c->tls_wait_ev, &tick);
+}
+
+static void tls_wait_for_room(struct tcp_conn *c)
+{
+	struct timeval tick = {0, TLS_WAIT_TICK_MS * 1000L};
+
+	if (c->tls_wait_ev == NULL)
+		c->tls_wait_ev = evtimer_new(c->tcp->base, on_tls_wait_tick, c);
+	if (c->tls_wait_ev != NULL && !evtimer_pending(c->tls_wait_ev, NULL))
+		evtimer_add(c->tls_wait_ev, &tick);
+}
+
 void tcp_queue_message(struct tcp_conn *c, size_t len)
 {
 	uint8_t *frame = c->tcp->scratch;
@@ -230,14 +276,13 @@ static void query_terminate(struct tcp_conn *c, unsigned i, const char *why)
  * has room. */
 static void conn_fill(struct tcp_conn *c)
 {
-	struct evbuffer *out = bufferevent_get_output(c->bev);
 	int64_t now = (int64_t)time(NULL);
 
 	if (c->active != NULL) {
 		tcp_active_fill(c);
 		return;
 	}
-	while (c->n_queries > 0 && evbuffer_get_length(out) < TCP_OUT_HIGH) {
+	while (c->n_queries > 0 && tcp_conn_unsent(c) < TCP_OUT_HIGH) {
 		unsigned i = c->next_turn % c->n_queries;
 		size_t len = 0;
 		int rc = lq_bulk_next(c->queries[i].q, now, c->tcp->scratch + 2, LQ_BULK_MSG_MAX, &len);
@@ -430,10 +475,12 @@ void tcp_conn_service(struct tcp_conn *c)
 	}
 	if (c->closing) {
 		bufferevent_disable(c->bev, EV_READ);
-		if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		if (tcp_conn_unsent(c) == 0)
 			conn_linger(c);
 		return;
 	}
+	if (c->tls && tcp_conn_unsent(c) >= TCP_OUT_HIGH)
+		tls_wait_for_room(c);
 	/* read no more queries than we will run (RFC 6926 8.2) */
 	if (c->n_queries >= max)
 		bufferevent_disable(c->bev, EV_READ);
@@ -567,6 +614,10 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 		reject(tcp, fd, &peer, "bulk.max-connections-per-requestor reached");
 		return;
 	}
+	int on = 1;
+	/* replies go out as soon as they are written: an active requestor waits
+	 * for each change, and Nagle with its delayed ACK would add up to 40 ms */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	struct tcp_conn *c = calloc(1, sizeof(*c));
 	if (c != NULL)
 		c->queries = calloc(cfg->bulk.max_queries_per_connection, sizeof(*c->queries));

@@ -161,11 +161,10 @@ static struct lq_store_reader *query_reader(struct tcp_conn *c)
 void tcp_active_fill(struct tcp_conn *c)
 {
 	struct tcp_active *a = c->active;
-	struct evbuffer *out = bufferevent_get_output(c->bev);
 	int64_t now = (int64_t)time(NULL);
 	unsigned again = 0;
 
-	while (!lq_active_finished(a->q) && evbuffer_get_length(out) < TCP_OUT_HIGH) {
+	while (!lq_active_finished(a->q) && tcp_conn_unsent(c) < TCP_OUT_HIGH) {
 		struct lq_store_reader *reader = query_reader(c);
 		size_t len = 0;
 		int rc = reader == NULL ? LQ_STORE_ERR_IO
@@ -259,7 +258,7 @@ static void on_keepalive_tick(evutil_socket_t fd, short what, void *ctx)
 		size_t len = 0;
 		if (c->active == NULL || c->closing || lq_active_finished(c->active->q) ||
 		    now - c->active->last_sent < (time_t)idle ||
-		    evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+		    tcp_conn_unsent(c) > 0)
 			continue;
 		if (lq_active_keepalive(c->active->q, (int64_t)time(NULL), c->tcp->scratch + 2, LQ_BULK_MSG_MAX,
 					&len) == 1)

@@ -53,6 +53,7 @@ struct tcp_conn {
 	bool spoke;                     /* a first message was received */
 	struct tcp_active *active;      /* the connection runs an active query */
 	struct event *drain_ev;         /* TLS close: waits for the records to leave */
+	struct event *tls_wait_ev;      /* TLS: waits for room below the TLS layer */
 	int drain_ticks;
 };
 
@@ -94,6 +95,9 @@ struct lqd_tcp {
 /* tcp.c */
 bool tcp_reject_log_allowed(struct lqd_tcp *tcp);
 void tcp_queue_message(struct tcp_conn *c, size_t len);   /* tcp->scratch + 2, len octets */
+/* Octets written and not yet sent: the connection's buffer and, with TLS,
+ * the socket layer's below it. */
+size_t tcp_conn_unsent(const struct tcp_conn *c);
 void tcp_conn_close_gracefully(struct tcp_conn *c);
 void tcp_conn_protocol_error(struct tcp_conn *c, const char *reason);
 void tcp_conn_service(struct tcp_conn *c);
