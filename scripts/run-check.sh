@@ -144,6 +144,8 @@ if [ -x build/lqd ]; then
 	e2e lqd-udp /usr/bin/python3 tests/e2e/lqd_udp.py build
 	e2e lqd-bulk /usr/bin/python3 tests/e2e/lqd_bulk.py build
 	e2e lqd-active /usr/bin/python3 tests/e2e/lqd_active.py build
+	# the active benchmark, small: every change must reach every subscriber
+	e2e active-bench-smoke sh bench/active_bench.sh -S -w "$(mktemp -d)"
 	# the bulk benchmark script, small: it must run and count exactly
 	e2e bulk-bench-smoke sh bench/bulk_bench.sh -n 20000 -r 1 -w "$(mktemp -d)"
 	if [ "$(id -u)" = 0 ]; then
