@@ -1,10 +1,12 @@
 /* active.c - the public face of the active leasequery engine (active.h):
  * sends each call to the engine of the query's family (active4.c,
- * active6.c), keeps the counters both share, and reads the store's change
+ * active6.c) once it has checked that the query goes on and the buffer is
+ * large enough, keeps the counters both share, and reads the store's change
  * history for both (the live feed): after the query's position, one
  * family, a bounded number of entries per call, and the check that the
  * history still reaches back to the position (DataMissing when it does
- * not, RFC 7724 and RFC 7653 8.4.1). */
+ * not, RFC 7724 and RFC 7653 8.4.1); and, for catch-up, the keys deleted
+ * since the start time. */
 #include <stdlib.h>
 
 #include "active_internal.h"
@@ -45,12 +47,30 @@ int lq_active_open(const struct lq_query_env *env, struct lq_store_reader *reade
 	return 0;
 }
 
+/* What every call that writes a message checks first: true to go on, else
+ * false with *rc what the call returns (0 for a query that has finished,
+ * LQ_STORE_ERR_INVALID for too small a buffer). */
+static bool may_write(const struct lq_active_query *q, const uint8_t *out, size_t cap, size_t *len,
+		      int *rc)
+{
+	*len = 0;
+	*rc = 0;
+	if (q->progress.finished)
+		return false;
+	if (out == NULL || cap < (q->family == 4 ? LQ_ACTIVE4_CAP_MIN : LQ_ACTIVE6_CAP_MIN)) {
+		*rc = LQ_STORE_ERR_INVALID;
+		return false;
+	}
+	return true;
+}
+
 int lq_active_next(struct lq_active_query *q, struct lq_store_reader *reader, int64_t now,
 		   uint8_t *out, size_t cap, size_t *len)
 {
-	*len = 0;
-	if (q->progress.finished)
-		return 0;
+	int rc;
+
+	if (!may_write(q, out, cap, len, &rc))
+		return rc;
 	if (q->family == 4)
 		return lq_active4_next(q->v4, reader, now, out, cap, len, &q->progress);
 	return lq_active6_next(q->v6, reader, now, out, cap, len, &q->progress);
@@ -58,9 +78,10 @@ int lq_active_next(struct lq_active_query *q, struct lq_store_reader *reader, in
 
 int lq_active_keepalive(struct lq_active_query *q, int64_t now, uint8_t *out, size_t cap, size_t *len)
 {
-	*len = 0;
-	if (q->progress.finished)
-		return 0;
+	int rc;
+
+	if (!may_write(q, out, cap, len, &rc))
+		return rc;
 	if (q->family == 4)
 		return lq_active4_keepalive(q->v4, now, out, cap, len, &q->progress);
 	return lq_active6_keepalive(q->v6, now, out, cap, len, &q->progress);
@@ -69,9 +90,10 @@ int lq_active_keepalive(struct lq_active_query *q, int64_t now, uint8_t *out, si
 int lq_active_terminate(struct lq_active_query *q, int64_t now, const char *text,
 			uint8_t *out, size_t cap, size_t *len)
 {
-	*len = 0;
-	if (q->progress.finished)
-		return 0;
+	int rc;
+
+	if (!may_write(q, out, cap, len, &rc))
+		return rc;
 	if (q->family == 4)
 		return lq_active4_terminate(q->v4, now, text, out, cap, len, &q->progress);
 	return lq_active6_terminate(q->v6, now, text, out, cap, len, &q->progress);
@@ -181,4 +203,25 @@ void lq_active_feed_end(struct lq_active_feed *f)
 {
 	lq_store_history_close(f->cursor);
 	f->cursor = NULL;
+}
+
+/* ---- the catch-up's deletes ---- */
+
+int lq_active_gone_next(struct lq_store_reader *reader, uint8_t family, int64_t start,
+			struct lq_gone_cursor **gone, struct lq_binding_key *key)
+{
+	if (*gone == NULL) {
+		int rc = lq_gone_open(reader, family, true, start, false, 0, gone);
+
+		if (rc < 0)
+			return rc;
+	}
+	return lq_gone_next(*gone, key);
+}
+
+void lq_active_gone_end(struct lq_gone_cursor **gone, struct lq_store_reader **reader)
+{
+	lq_gone_close(*gone);
+	*gone = NULL;
+	*reader = NULL;
 }

@@ -85,10 +85,6 @@
 #include "../bulk/query4_common.h"
 #include "lq/lqtime.h"
 
-/* A message of the smallest buffer lq_active_next accepts holds a status
- * message with its text. */
-#define CAP_MIN 512
-
 static const char r_not_active[] =
 	"not a DHCPACTIVELEASEQUERY: the active leasequery engine answers only "
 	"DHCPACTIVELEASEQUERY (RFC 7724 5.2)";
@@ -378,12 +374,7 @@ static int gone_step(struct lq_active4 *q)
 
 	if (!q->deletes)
 		return 0;
-	if (q->gone == NULL) {
-		rc = lq_gone_open(q->open_reader, 4, true, q->start, false, 0, &q->gone);
-		if (rc < 0)
-			return rc;
-	}
-	rc = lq_gone_next(q->gone, &key);
+	rc = lq_active_gone_next(q->open_reader, 4, q->start, &q->gone, &key);
 	if (rc == 1)
 		lq4_found_available(&q->found, &q->reply, lq_binding_key_ip4(&key));
 	return rc;
@@ -427,11 +418,6 @@ int lq_active4_next(struct lq_active4 *q, struct lq_store_reader *reader, int64_
 	bool missing = false;
 	int rc;
 
-	*len = 0;
-	if (q->phase == PH_FINISHED)
-		return 0;
-	if (out == NULL || cap < CAP_MIN)
-		return LQ_STORE_ERR_INVALID;
 	switch (q->phase) {
 	case PH_ERROR:
 		return emit_status(q, now, q->error, q->error_text, out, cap, len, progress, true);
@@ -453,13 +439,11 @@ int lq_active4_next(struct lq_active4 *q, struct lq_store_reader *reader, int64_
 			return emit(q, now, out, cap, len, progress, false);
 		if (rc != 0)
 			return rc;
-		lq_gone_close(q->gone);
-		q->gone = NULL;
 		q->phase = PH_COMPLETE;
 		/* fall through */
 	case PH_COMPLETE:
+		lq_active_gone_end(&q->gone, &q->open_reader);
 		q->phase = PH_LIVE;
-		q->open_reader = NULL;
 		return emit_status(q, now, LQ4_STATUS_CATCH_UP_COMPLETE, NULL, out, cap, len,
 				   progress, false);
 	case PH_LIVE:
@@ -480,11 +464,6 @@ int lq_active4_next(struct lq_active4 *q, struct lq_store_reader *reader, int64_
 int lq_active4_keepalive(struct lq_active4 *q, int64_t now, uint8_t *out, size_t cap,
 			 size_t *len, struct lq_bulk_progress *progress)
 {
-	*len = 0;
-	if (q->phase == PH_FINISHED)
-		return 0;
-	if (out == NULL || cap < CAP_MIN)
-		return LQ_STORE_ERR_INVALID;
 	if (q->phase == PH_ERROR)       /* the error reply is due: it says as much */
 		return emit_status(q, now, q->error, q->error_text, out, cap, len, progress, true);
 	return emit_status(q, now, LQ4_STATUS_SUCCESS, NULL, out, cap, len, progress, false);
@@ -493,11 +472,6 @@ int lq_active4_keepalive(struct lq_active4 *q, int64_t now, uint8_t *out, size_t
 int lq_active4_terminate(struct lq_active4 *q, int64_t now, const char *text, uint8_t *out,
 			 size_t cap, size_t *len, struct lq_bulk_progress *progress)
 {
-	*len = 0;
-	if (q->phase == PH_FINISHED)
-		return 0;
-	if (out == NULL || cap < CAP_MIN)
-		return LQ_STORE_ERR_INVALID;
 	lq4_found_status(&q->found, &q->reply, LQ4_LEASEQUERYDONE, LQ4_STATUS_QUERY_TERMINATED,
 			 text);
 	return emit(q, now, out, cap, len, progress, true);

@@ -626,13 +626,8 @@ static int gone_step(struct lq_active6 *q, int64_t now, uint8_t *out, size_t cap
 
 	if (!q->deletes)
 		return 0;
-	if (q->gone == NULL) {
-		rc = lq_gone_open(q->open_reader, 6, true, q->start, false, 0, &q->gone);
-		if (rc < 0)
-			return rc;
-	}
 	for (unsigned budget = LQ_ACTIVE_HISTORY_BUDGET; budget > 0; budget--) {
-		rc = lq_gone_next(q->gone, &key);
+		rc = lq_active_gone_next(q->open_reader, 6, q->start, &q->gone, &key);
 		if (rc != 1)
 			return rc;
 		start(q, &w, out, cap, LQ6_LEASEQUERY_DATA);
@@ -760,11 +755,6 @@ int lq_active6_next(struct lq_active6 *q, struct lq_store_reader *reader, int64_
 	size_t leases;
 	int rc;
 
-	*len = 0;
-	if (q->phase == PH_FINISHED)
-		return 0;
-	if (out == NULL || cap < LQ_BULK_MSG_MAX)
-		return LQ_STORE_ERR_INVALID;
 	switch (q->phase) {
 	case PH_FIRST:
 		return first(q, now, out, cap, len, progress);
@@ -785,13 +775,11 @@ int lq_active6_next(struct lq_active6 *q, struct lq_store_reader *reader, int64_
 		rc = gone_step(q, now, out, cap, len, progress);
 		if (rc != 0)
 			return rc;
-		lq_gone_close(q->gone);
-		q->gone = NULL;
 		q->phase = PH_COMPLETE;
 		/* fall through */
 	case PH_COMPLETE:
+		lq_active_gone_end(&q->gone, &q->open_reader);
 		q->phase = PH_LIVE;
-		q->open_reader = NULL;
 		return data_status(q, now, LQ6_STATUS_CATCH_UP_COMPLETE, NULL, out, cap, len, progress);
 	case PH_LIVE:
 		return live_step(q, reader, now, out, cap, len, progress);
@@ -803,11 +791,6 @@ int lq_active6_next(struct lq_active6 *q, struct lq_store_reader *reader, int64_
 int lq_active6_keepalive(struct lq_active6 *q, int64_t now, uint8_t *out, size_t cap,
 			 size_t *len, struct lq_bulk_progress *progress)
 {
-	*len = 0;
-	if (q->phase == PH_FINISHED)
-		return 0;
-	if (out == NULL || cap < LQ_BULK_MSG_MAX)
-		return LQ_STORE_ERR_INVALID;
 	if (q->phase == PH_FIRST)       /* the REPLY comes first, whatever it says */
 		return first(q, now, out, cap, len, progress);
 	return data_status(q, now, LQ6_STATUS_SUCCESS, NULL, out, cap, len, progress);
@@ -834,11 +817,6 @@ int lq_active6_terminate(struct lq_active6 *q, int64_t now, const char *text, ui
 	char cut[TEXT_MAX + 1];
 	struct lq6_writer w;
 
-	*len = 0;
-	if (q->phase == PH_FINISHED)
-		return 0;
-	if (out == NULL || cap < LQ_BULK_MSG_MAX)
-		return LQ_STORE_ERR_INVALID;
 	cut_text(cut, text);
 	if (q->phase == PH_FIRST) {
 		start(q, &w, out, cap, LQ6_LEASEQUERY_REPLY);

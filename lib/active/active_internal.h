@@ -11,8 +11,14 @@
 struct lq_active4;
 struct lq_active6;
 
-/* Same contracts as the public functions of active.h; progress is the
- * query's counters, kept by the dispatcher. */
+/* The smallest buffer a call that writes a message accepts (checked by the
+ * dispatcher): DHCPv4 a status message with its text; DHCPv6 any message. */
+#define LQ_ACTIVE4_CAP_MIN 512
+#define LQ_ACTIVE6_CAP_MIN LQ_BULK_MSG_MAX
+
+/* Same contracts as the public functions of active.h, called by the
+ * dispatcher only for a query that has not finished, with out and cap
+ * checked; progress is the query's counters, kept by the dispatcher. */
 int lq_active4_open(const struct lq_query_env *env, struct lq_store_reader *reader,
 		    const uint8_t *msg, size_t len, const struct lq_query_peer *peer,
 		    struct lq_active4 **out, struct lq_bulk_opened *opened);
@@ -63,5 +69,14 @@ int lq_active_feed_begin(struct lq_active_feed *f, struct lq_store_reader *reade
  * error. */
 int lq_active_feed_next(struct lq_active_feed *f, struct lq_store_history_entry *e);
 void lq_active_feed_end(struct lq_active_feed *f);
+
+/* ---- the catch-up's deletes (active.c) ----
+ * The next key of family deleted at or after start and still absent in
+ * reader's snapshot (lib/bulk/gone.c), *gone opened at the first call: 1
+ * (*key), 0 at the end, < 0 a store error. */
+int lq_active_gone_next(struct lq_store_reader *reader, uint8_t family, int64_t start,
+			struct lq_gone_cursor **gone, struct lq_binding_key *key);
+/* The catch-up is over: *gone closed, the snapshot it read forgotten. */
+void lq_active_gone_end(struct lq_gone_cursor **gone, struct lq_store_reader **reader);
 
 #endif
