@@ -83,6 +83,7 @@
 
 #include "active_internal.h"
 #include "../bulk/bulk6_scan.h"
+#include "../bulk/query6_common.h"
 #include "lq/client_data6.h"
 #include "lq/lqtime.h"
 
@@ -103,16 +104,9 @@ static const char r_refused[] =
 	"connection closed";
 
 static const char msg_not_allowed[] = "active leasequery not allowed for this requestor";
-static const char msg_server_id[] = "OPTION_SERVERID names another server (RFC 5007 4.2.1)";
 static const char msg_no_client_id[] = "ACTIVELEASEQUERY without OPTION_CLIENTID (RFC 5007 4.2.1)";
-static const char msg_long_client_id[] = "OPTION_CLIENTID longer than a DUID (RFC 8415 11.1)";
 static const char msg_end_time[] =
 	"OPTION_LQ_END_TIME in an ACTIVELEASEQUERY (RFC 7653 6.3.3, 9.3)";
-static const char msg_unknown[] = "query-type unknown to this server";
-static const char msg_no_iaaddr[] = "QUERY_BY_ADDRESS without OPTION_IAADDR";
-static const char msg_no_query_client_id[] = "QUERY_BY_CLIENTID without a valid OPTION_CLIENTID";
-static const char msg_no_relay_id[] = "QUERY_BY_RELAY_ID without a valid OPTION_RELAY_ID (RFC 5460)";
-static const char msg_no_remote_id[] = "QUERY_BY_REMOTE_ID without a valid OPTION_REMOTE_ID (RFC 5460)";
 static const char msg_data_missing[] =
 	"the change history does not reach back to OPTION_LQ_START_TIME: fill the gap with a "
 	"bulk leasequery (RFC 7653 8.4.1)";
@@ -164,19 +158,6 @@ struct lq_active6 {
 	size_t group_n, group_cap;
 };
 
-static bool oro_has(lq_bytes oro, uint16_t code)
-{
-	for (size_t i = 0; oro.data != NULL && i + 1 < oro.len; i += 2)
-		if ((uint16_t)(oro.data[i] << 8 | oro.data[i + 1]) == code)
-			return true;
-	return false;
-}
-
-static bool value_ok(lq_bytes v, size_t max)
-{
-	return v.data != NULL && v.len > 0 && v.len <= max;
-}
-
 static bool sensitive(const struct lq_active6 *q, uint16_t code)
 {
 	return lq_config_option_sensitive(q->config, 6, code);
@@ -200,49 +181,17 @@ static bool has_duid(const struct lq_binding *b)
  * (RFC 5007 4.2.1, RFC 5460, RFC 7653 6.3.3 and 9.3). */
 static uint16_t validate(const struct lq6_msg *m, const struct lq_config *cfg, const char **why)
 {
-	const struct lq6_query *qy = &m->query;
-
-	*why = NULL;
-	if (m->client_id.data == NULL)
-		*why = msg_no_client_id;
-	else if (m->client_id.len > LQ_CONFIG_MAX_DUID)
-		*why = msg_long_client_id;
-	else if (m->has_end_time)
+	*why = lq6_query_client_id_problem(m, msg_no_client_id);
+	if (*why == NULL && m->has_end_time)
 		*why = msg_end_time;
 	if (*why != NULL)
 		return LQ6_STATUS_MALFORMED_QUERY;
-	if (m->server_id.data != NULL &&
-	    (m->server_id.len != cfg->server_duid_len ||
-	     memcmp(m->server_id.data, cfg->server_duid, cfg->server_duid_len) != 0)) {
-		*why = msg_server_id;
+	*why = lq6_query_server_id_problem(m, cfg);
+	if (*why != NULL)
 		return LQ6_STATUS_NOT_ALLOWED;
-	}
-	if (!qy->present)
+	if (!m->query.present)
 		return LQ6_STATUS_SUCCESS;
-	switch (qy->type) {
-	case LQ6_QUERY_BY_ADDRESS:
-		if (!qy->has_iaaddr)
-			*why = msg_no_iaaddr;
-		break;
-	case LQ6_QUERY_BY_CLIENTID:
-		if (!value_ok(qy->client_id, LQ_BINDING_MAX_SMALL))
-			*why = msg_no_query_client_id;
-		break;
-	case LQ6_QUERY_BY_RELAY_ID:
-		if (!value_ok(qy->relay_id, LQ_BINDING_MAX_SMALL))
-			*why = msg_no_relay_id;
-		break;
-	case LQ6_QUERY_BY_REMOTE_ID:
-		if (!qy->remote_id.present || qy->remote_id.id.len > LQ_BINDING_MAX_SMALL - 4)
-			*why = msg_no_remote_id;
-		break;
-	case LQ6_QUERY_BY_LINK_ADDRESS:
-		break;
-	default:
-		*why = msg_unknown;
-		return LQ6_STATUS_UNKNOWN_QUERY_TYPE;
-	}
-	return *why != NULL ? LQ6_STATUS_MALFORMED_QUERY : LQ6_STATUS_SUCCESS;
+	return lq6_query_check(&m->query, why);
 }
 
 static bool allowed(const struct lq_config *cfg, const struct lq_query_peer *peer)
@@ -344,12 +293,8 @@ static int keep(struct lq_active6 *q, const struct lq6_msg *m)
 	lq_bytes oro = m->query.oro.data != NULL && m->query.oro.len > 0 ? m->query.oro : m->oro;
 
 	q->xid = m->xid;
-	if (m->client_id.data != NULL && m->client_id.len <= sizeof(q->client_id)) {
-		memcpy(q->client_id, m->client_id.data, m->client_id.len);
-		q->client_id_len = m->client_id.len;
-	}
-	q->want_base_time = oro_has(m->query.oro, LQ6_OPT_LQ_BASE_TIME) ||
-			    oro_has(m->oro, LQ6_OPT_LQ_BASE_TIME);
+	q->client_id_len = lq6_query_copy_client_id(m, q->client_id);
+	q->want_base_time = lq6_query_wants_base_time(m);
 	if (oro.data != NULL && oro.len > 0) {
 		q->oro = malloc(oro.len);
 		if (q->oro == NULL)

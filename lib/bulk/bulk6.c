@@ -58,6 +58,7 @@
 
 #include "bulk_internal.h"
 #include "bulk6_scan.h"
+#include "query6_common.h"
 #include "lq/client_data6.h"
 #include "lq/lqtime.h"
 
@@ -73,15 +74,8 @@ static const char r_no_duid[] = "no server DUID configured (RFC 5007 4.4.1)";
 static const char r_refused[] = "requestor not allowed, refused-queries is drop (RFC 5007 4.4.1)";
 
 static const char msg_not_allowed[] = "leasequery not allowed for this requestor";
-static const char msg_server_id[] = "OPTION_SERVERID names another server (RFC 5007 4.2.1)";
 static const char msg_no_client_id[] = "LEASEQUERY without OPTION_CLIENTID (RFC 5007 4.2.1)";
-static const char msg_long_client_id[] = "OPTION_CLIENTID longer than a DUID (RFC 8415 11.1)";
 static const char msg_no_query[] = "LEASEQUERY without OPTION_LQ_QUERY (RFC 5007 4.2.1)";
-static const char msg_unknown[] = "query-type unknown to this server";
-static const char msg_no_iaaddr[] = "QUERY_BY_ADDRESS without OPTION_IAADDR";
-static const char msg_no_query_client_id[] = "QUERY_BY_CLIENTID without a valid OPTION_CLIENTID";
-static const char msg_no_relay_id[] = "QUERY_BY_RELAY_ID without a valid OPTION_RELAY_ID (RFC 5460)";
-static const char msg_no_remote_id[] = "QUERY_BY_REMOTE_ID without a valid OPTION_REMOTE_ID (RFC 5460)";
 static const char msg_times[] = "OPTION_LQ_END_TIME before OPTION_LQ_START_TIME (RFC 7653 6.3)";
 
 enum state {
@@ -117,66 +111,28 @@ static enum lq_query_kind kind_of(uint8_t query_type)
 	}
 }
 
-static bool oro_has(lq_bytes oro, uint16_t code)
-{
-	for (size_t i = 0; oro.data != NULL && i + 1 < oro.len; i += 2)
-		if ((uint16_t)(oro.data[i] << 8 | oro.data[i + 1]) == code)
-			return true;
-	return false;
-}
-
-static bool value_ok(lq_bytes v, size_t max)
-{
-	return v.data != NULL && v.len > 0 && v.len <= max;
-}
-
 /* The status the query fails with before looking at the store, 0 if none
  * (RFC 5007 4.2.1, RFC 5460, RFC 7653 6.3). */
 static uint16_t validate(const struct lq6_msg *m, const struct lq_config *cfg, const char **why)
 {
-	const struct lq6_query *qy = &m->query;
+	uint16_t status;
 
-	*why = NULL;
-	if (m->client_id.data == NULL)
-		*why = msg_no_client_id;
-	else if (m->client_id.len > LQ_CONFIG_MAX_DUID)
-		*why = msg_long_client_id;
-	else if (!qy->present)
+	*why = lq6_query_client_id_problem(m, msg_no_client_id);
+	if (*why == NULL && !m->query.present)
 		*why = msg_no_query;
 	if (*why != NULL)
 		return LQ6_STATUS_MALFORMED_QUERY;
-	if (m->server_id.data != NULL &&
-	    (m->server_id.len != cfg->server_duid_len ||
-	     memcmp(m->server_id.data, cfg->server_duid, cfg->server_duid_len) != 0)) {
-		*why = msg_server_id;
+	*why = lq6_query_server_id_problem(m, cfg);
+	if (*why != NULL)
 		return LQ6_STATUS_NOT_ALLOWED;
-	}
-	switch (qy->type) {
-	case LQ6_QUERY_BY_ADDRESS:
-		if (!qy->has_iaaddr)
-			*why = msg_no_iaaddr;
-		break;
-	case LQ6_QUERY_BY_CLIENTID:
-		if (!value_ok(qy->client_id, LQ_BINDING_MAX_SMALL))
-			*why = msg_no_query_client_id;
-		break;
-	case LQ6_QUERY_BY_RELAY_ID:
-		if (!value_ok(qy->relay_id, LQ_BINDING_MAX_SMALL))
-			*why = msg_no_relay_id;
-		break;
-	case LQ6_QUERY_BY_REMOTE_ID:
-		if (!qy->remote_id.present || qy->remote_id.id.len > LQ_BINDING_MAX_SMALL - 4)
-			*why = msg_no_remote_id;
-		break;
-	case LQ6_QUERY_BY_LINK_ADDRESS:
-		break;
-	default:
-		*why = msg_unknown;
-		return LQ6_STATUS_UNKNOWN_QUERY_TYPE;
-	}
-	if (*why == NULL && m->has_start_time && m->has_end_time && m->end_time < m->start_time)
+	status = lq6_query_check(&m->query, why);
+	if (status != LQ6_STATUS_SUCCESS)
+		return status;
+	if (m->has_start_time && m->has_end_time && m->end_time < m->start_time) {
 		*why = msg_times;
-	return *why != NULL ? LQ6_STATUS_MALFORMED_QUERY : LQ6_STATUS_SUCCESS;
+		return LQ6_STATUS_MALFORMED_QUERY;
+	}
+	return LQ6_STATUS_SUCCESS;
 }
 
 static bool allowed(const struct lq_config *cfg, const struct lq_query_peer *peer,
@@ -191,12 +147,8 @@ static bool allowed(const struct lq_config *cfg, const struct lq_query_peer *pee
 static int keep(struct lq_bulk6 *q, const struct lq6_msg *m)
 {
 	q->xid = m->xid;
-	if (m->client_id.data != NULL && m->client_id.len <= sizeof(q->client_id)) {
-		memcpy(q->client_id, m->client_id.data, m->client_id.len);
-		q->client_id_len = m->client_id.len;
-	}
-	q->want_base_time = oro_has(m->query.oro, LQ6_OPT_LQ_BASE_TIME) ||
-			    oro_has(m->oro, LQ6_OPT_LQ_BASE_TIME);
+	q->client_id_len = lq6_query_copy_client_id(m, q->client_id);
+	q->want_base_time = lq6_query_wants_base_time(m);
 	if (m->query.oro.data != NULL && m->query.oro.len > 0) {
 		q->oro = malloc(m->query.oro.len);
 		if (q->oro == NULL)
