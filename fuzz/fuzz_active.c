@@ -16,7 +16,6 @@
  * base-time, option 54 only in the first, never associated-ip nor the
  * sensitive host name; v6 a LEASEQUERY-REPLY first and only first, then
  * LEASEQUERY-DATA, LEASEQUERY-DONE last; nothing after the end. */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include "lq/dhcp4.h"
 #include "lq/dhcp6.h"
 #include "lq/store.h"
+#include "../tests/tools/store_fixture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -63,14 +63,6 @@ static const uint8_t duid_b[] = { 0, 3, 0, 1, 2, 0, 0, 0, 0, 0xbb };
 static const uint8_t relay_id6[] = { 0, 3, 0, 1, 2, 0, 0, 0, 0, 0xee };
 static const uint8_t vpn[] = { 'v', 'p', 'n', 'A' };
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void cleanup(void)
 {
 	if (reader != NULL)
@@ -78,7 +70,7 @@ static void cleanup(void)
 	if (store != NULL)
 		lq_store_close(store);
 	lq_config_free(&cfg);
-	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(dir);
 }
 
 static void apply(const struct lq_binding_change *c, int64_t when)
@@ -212,7 +204,7 @@ static void store_down(void)
 	reader = NULL;
 	lq_store_close(store);
 	store = NULL;
-	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(dir);
 }
 
 static void init(void)

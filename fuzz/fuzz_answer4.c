@@ -7,7 +7,6 @@
  * has a reason; a reply decodes, is one of the three reply types with the
  * query's xid and giaddr, fits the requestor's size and the buffer, and
  * goes to giaddr. The same datagram is answered again into a small buffer. */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "lq/dhcp4.h"
 #include "lq/query.h"
 #include "lq/store.h"
+#include "../tests/tools/store_fixture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,14 +40,6 @@ static const uint8_t relay[] = { 1, 4, 'e', 't', 'h', '0', 2, 6, 'c', 'p', 'e', 
 static const uint8_t cid[] = { 1, 2, 0, 0, 0, 0, 0x0a };
 static const uint8_t cid_only[] = { 0xff, 1, 2, 3, 4 };
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void cleanup(void)
 {
 	if (reader != NULL)
@@ -55,7 +47,7 @@ static void cleanup(void)
 	if (store != NULL)
 		lq_store_close(store);
 	lq_config_free(&cfg);
-	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(dir);
 }
 
 static void add(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint8_t hw, uint8_t state,
@@ -96,8 +88,7 @@ static void init(void)
 {
 	char err[256];
 
-	strcpy(dir, "/tmp/lq-fuzz-answer4-XXXXXX");
-	if (mkdtemp(dir) == NULL || lq_store_open(&store, dir, NULL) != LQ_STORE_OK)
+	if (lq_fixture_store_open(dir, "/tmp/lq-fuzz-answer4-XXXXXX", NULL, &store) != 0)
 		abort();
 	atexit(cleanup);
 	add(10, 0, 0, 10, 0x0a, LQ_STATE_ACTIVE, 100, 3500);

@@ -8,13 +8,13 @@
  * LEASEQUERY-REPLY (inside RELAY-REPLs as reported), carries the status and
  * bindings reported, fits the buffer and goes back to the sender. */
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lq/dhcp6.h"
 #include "lq/query.h"
+#include "../tests/tools/store_fixture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -90,21 +90,13 @@ static void build_relay_info(void)
 		abort();
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void cleanup(void)
 {
 	lq_store_read_end(reader);
 	lq_store_close(store);
 	lq_config_free(&cfg);
 	lq_config_free(&cfg_drop);
-	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(dir);
 }
 
 static void parse(const char *text, struct lq_config *out)

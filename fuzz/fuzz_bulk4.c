@@ -10,7 +10,6 @@
  * BOOTREPLY with the query's xid, is DHCPLEASEACTIVE, DHCPLEASEUNASSIGNED or
  * (last) DHCPLEASEQUERYDONE, has option 54 only when first, never
  * associated-ip (92) nor the sensitive host name (12), and fits a frame. */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "lq/config.h"
 #include "lq/dhcp4.h"
 #include "lq/store.h"
+#include "../tests/tools/store_fixture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -45,14 +45,6 @@ static const uint8_t relay[] = { 1, 4, 'e', 't', 'h', '0', 2, 6, 'c', 'p', 'e', 
 static const uint8_t cid[] = { 1, 2, 0, 0, 0, 0, 0x0a };
 static const uint8_t vpn[] = { 'v', 'p', 'n', 'A' };
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void cleanup(void)
 {
 	if (reader != NULL)
@@ -60,7 +52,7 @@ static void cleanup(void)
 	if (store != NULL)
 		lq_store_close(store);
 	lq_config_free(&cfg);
-	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(dir);
 }
 
 static void add(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint8_t hw, uint8_t state,
@@ -106,8 +98,7 @@ static void init(void)
 {
 	char err[256];
 
-	strcpy(dir, "/tmp/lq-fuzz-bulk4-XXXXXX");
-	if (mkdtemp(dir) == NULL || lq_store_open(&store, dir, NULL) != LQ_STORE_OK)
+	if (lq_fixture_store_open(dir, "/tmp/lq-fuzz-bulk4-XXXXXX", NULL, &store) != 0)
 		abort();
 	atexit(cleanup);
 	add(10, 0, 0, 10, 0x0a, LQ_STATE_ACTIVE, 3500, 5000, false);

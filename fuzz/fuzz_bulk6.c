@@ -13,13 +13,13 @@
  * LEASEQUERY-DATA or LEASEQUERY-DONE after, ends as the progress says, and
  * a query that is not run says why. */
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lq/bulk.h"
 #include "lq/dhcp6.h"
+#include "../tests/tools/store_fixture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -102,21 +102,13 @@ static void build_relay_info(void)
 		abort();
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void cleanup(void)
 {
 	lq_store_read_end(reader);
 	lq_store_close(store);
 	lq_config_free(&cfg);
 	lq_config_free(&cfg_drop);
-	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(dir);
 }
 
 static void parse(const char *text, struct lq_config *out)

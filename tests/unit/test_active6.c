@@ -19,7 +19,6 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,7 @@
 #include "lq/dhcp6.h"
 #include "lq/lqtime.h"
 #include "lq/store.h"
+#include "../tools/store_fixture.h"
 
 #define NOW 1700000000
 #define LOADED (NOW - 5000)
@@ -196,14 +196,6 @@ static void load_bindings(struct lq_store *store)
 	delete_at(store, "2001:db8:1::150", 128, DELETED_150);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void parse_config(const char *text, struct lq_config *cfg)
 {
 	char err[256] = "";
@@ -218,9 +210,7 @@ static void open_store(struct fixture *f, uint64_t history_limit)
 {
 	struct lq_store_options o = { .history_limit = history_limit, .no_sync = true };
 
-	strcpy(f->dir, "/tmp/lq-active6-test-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	assert_int_equal(lq_store_open(&f->store, f->dir, &o), LQ_STORE_OK);
+	assert_int_equal(lq_fixture_store_open(f->dir, "/tmp/lq-active6-test-XXXXXX", &o, &f->store), 0);
 	load_bindings(f->store);
 	assert_int_equal(lq_store_read_begin(f->store, &f->reader), LQ_STORE_OK);
 }
@@ -233,7 +223,7 @@ static void close_store(struct fixture *f)
 	f->reader = NULL;
 	lq_store_close(f->store);
 	f->store = NULL;
-	nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(f->dir);
 }
 
 static int setup(void **state)

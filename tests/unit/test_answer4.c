@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "lq/lqtime.h"
 #include "lq/query.h"
 #include "lq/store.h"
+#include "../tools/store_fixture.h"
 
 #define NOW 1700000000
 #define GIADDR "192.0.2.50"
@@ -170,14 +170,6 @@ static void load_bindings(struct lq_store *store)
 	}
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void parse_config(const char *text, struct lq_config *cfg)
 {
 	char err[256] = "";
@@ -199,8 +191,7 @@ static int setup(void **state)
 		relay_long[i + 1] = 200;
 		memset(relay_long + i + 2, 'a' + (int)(i % 26), 200);
 	}
-	strcpy(f->dir, "/tmp/lq-answer4-test-XXXXXX");
-	if (mkdtemp(f->dir) == NULL || lq_store_open(&f->store, f->dir, NULL) != LQ_STORE_OK) {
+	if (lq_fixture_store_open(f->dir, "/tmp/lq-answer4-test-XXXXXX", NULL, &f->store) != 0) {
 		free(f);
 		return -1;
 	}
@@ -218,7 +209,7 @@ static int teardown(void **state)
 	lq_store_read_end(f->reader);
 	lq_store_close(f->store);
 	lq_config_free(&f->cfg);
-	nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(f->dir);
 	free(f);
 	return 0;
 }

@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "lq/lqtime.h"
 #include "lq/query.h"
 #include "../../lib/query/answer6_internal.h"
+#include "../tools/store_fixture.h"
 
 #define NOW 2000000000
 #define CAP LQ_QUERY_MAX_REPLY
@@ -71,14 +71,6 @@ struct fixture {
 	uint8_t relay_a[256], relay_b[256];
 	size_t relay_a_len, relay_b_len;
 };
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static lq_bytes bytes(const void *p, size_t n)
 {
@@ -234,7 +226,7 @@ static int teardown(void **state)
 	lq_store_read_end(f->reader);
 	lq_store_close(f->store);
 	lq_config_free(&f->cfg);
-	nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(f->dir);
 	free(f);
 	return 0;
 }

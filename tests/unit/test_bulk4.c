@@ -18,7 +18,6 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include "lq/dhcp4.h"
 #include "lq/lqtime.h"
 #include "lq/store.h"
+#include "../tools/store_fixture.h"
 
 #define NOW 1700000000
 #define SEND_TIME (NOW + 7)       /* the time lq_bulk_next is given */
@@ -213,14 +213,6 @@ static void load_bindings(struct lq_store *store)
 	put_at(store, &b, LOADED);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void parse_config(const char *text, struct lq_config *cfg)
 {
 	char err[256] = "";
@@ -233,16 +225,14 @@ static void parse_config(const char *text, struct lq_config *cfg)
 
 static void open_store(char dir[64], struct lq_store **store)
 {
-	strcpy(dir, "/tmp/lq-bulk4-test-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(lq_store_open(store, dir, NULL), LQ_STORE_OK);
+	assert_int_equal(lq_fixture_store_open(dir, "/tmp/lq-bulk4-test-XXXXXX", NULL, store), 0);
 	load_bindings(*store);
 }
 
 static void remove_store(const char *dir, struct lq_store *store)
 {
 	lq_store_close(store);
-	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(dir);
 }
 
 static void run_free(struct run *r)

@@ -23,7 +23,6 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@
 #include "lq/lqtime.h"
 #include "../../lib/bulk/bulk6_scan.h"
 #include "../../lib/store/store_impl.h"
+#include "../tools/store_fixture.h"
 
 #define NOW 2000000000
 #define T0 (NOW - 1000)         /* the first batch */
@@ -93,14 +93,6 @@ struct fixture {
 	struct lq_store_reader *reader;
 	struct lq_config cfg, cfg_drop;
 };
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static struct lq_binding binding(uint8_t type, const char *addr, uint8_t plen, const uint8_t *duid,
 				 const char *link)
@@ -249,7 +241,7 @@ static int teardown(void **state)
 	lq_store_close(f->store);
 	lq_config_free(&f->cfg);
 	lq_config_free(&f->cfg_drop);
-	nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(f->dir);
 	free(f);
 	return 0;
 }

@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +17,12 @@
 
 #include "lq/store.h"
 #include "../../lib/bulk/gone.h"
+#include "../tools/store_fixture.h"
 
 struct fixture {
 	char dir[64];
 	struct lq_store *store;
 };
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int open_with(void **state, const struct lq_store_options *o)
 {
@@ -38,8 +30,7 @@ static int open_with(void **state, const struct lq_store_options *o)
 
 	if (f == NULL)
 		return -1;
-	strcpy(f->dir, "/tmp/lq-gone-test-XXXXXX");
-	if (mkdtemp(f->dir) == NULL || lq_store_open(&f->store, f->dir, o) != LQ_STORE_OK) {
+	if (lq_fixture_store_open(f->dir, "/tmp/lq-gone-test-XXXXXX", o, &f->store) != 0) {
 		free(f);
 		return -1;
 	}
@@ -65,7 +56,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	lq_store_close(f->store);
-	nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(f->dir);
 	free(f);
 	return 0;
 }

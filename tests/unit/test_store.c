@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include "lq/lqtime.h"
 #include "lq/store.h"
 #include "../../lib/store/store_impl.h"
+#include "../tools/store_fixture.h"
 
 struct fixture {
 	char dir[64];
@@ -34,22 +34,13 @@ struct fixture {
 
 /* ---- temporary directories ---- */
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	if (f == NULL)
 		return -1;
-	strcpy(f->dir, "/tmp/lq-store-test-XXXXXX");
-	if (mkdtemp(f->dir) == NULL || lq_store_open(&f->store, f->dir, NULL) != LQ_STORE_OK) {
+	if (lq_fixture_store_open(f->dir, "/tmp/lq-store-test-XXXXXX", NULL, &f->store) != 0) {
 		free(f);
 		return -1;
 	}
@@ -62,7 +53,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	lq_store_close(f->store);
-	nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	lq_fixture_remove_dir(f->dir);
 	free(f);
 	return 0;
 }
