@@ -125,11 +125,13 @@ hz=$(getconf CLK_TCK)
 busiest=$(join "$run/threads0" "$run/threads1" | awk -v hz="$hz" '{d = ($3 - $2) / hz; if (d > m) m = d} END {printf "%.2f", m}')
 echo "lqd: $(echo "$cpu0 $cpu1 $hz $t0 $t1" | awk '{printf "%.2f s of CPU in %.2f s (%.0f%% of one core)", ($2-$1)/$3, $5-$4, 100*($2-$1)/$3/($5-$4)}'), its busiest thread $busiest s"
 [ "$rc" -eq 0 ] || { echo "active_bench: the live run failed (exit $rc)" >&2; tail -5 "$run/lqd.log" >&2; exit 1; }
+echo "ok live run: every change reached every subscriber exactly once"
 
 # catch-up: every binding changed since t_before (the run changed min(ROWS, RATE x SECONDS))
 changed=$(awk -v r="$rate" -v d="$seconds" -v n="$rows" 'BEGIN {c = int(r * d); print c < n ? c : n}')
 timeout 120 "$sink" -p "$port" -C "$t_before" -e "$changed" ||
 	{ echo "active_bench: the catch-up failed" >&2; exit 1; }
+echo "ok catch-up: every changed binding, then CatchUpComplete"
 hwm=$(grep VmHWM "/proc/$lqd_pid/status" | awk '{print $2}')
 echo "lqd: VmHWM $hwm kB"
 kill "$lqd_pid"
