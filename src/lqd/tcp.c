@@ -121,9 +121,6 @@ void tcp_conn_close_gracefully(struct tcp_conn *c)
 	c->closing = true;
 }
 
-/* Send FIN and wait (a bounded time) for the requestor to close, discarding
- * what it still sends: closing with unread input would reset the connection
- * and could destroy the last replies in flight. */
 #define DRAIN_TICK_MS 50
 
 /* TLS: the records of the last replies wait in the socket layer below the
@@ -145,6 +142,10 @@ static void on_drain_tick(evutil_socket_t fd, short what, void *ctx)
 	evtimer_add(c->drain_ev, &tick);
 }
 
+/* Send FIN and wait (a bounded time) for the requestor to close, discarding
+ * what it still sends: closing with unread input would reset the connection
+ * and could destroy the last replies in flight. TLS: wait until the records
+ * have left, then free. */
 static void conn_linger(struct tcp_conn *c)
 {
 	c->lingering = true;
@@ -457,7 +458,7 @@ static unsigned take_queries(struct tcp_conn *c)
 }
 
 /* Read queries, produce replies and decide what to wait for next. Never
- * frees the connection (only the event callbacks do). */
+ * frees the connection (only event callbacks and timers do). */
 void tcp_conn_service(struct tcp_conn *c)
 {
 	unsigned max = c->tcp->d->config.bulk.max_queries_per_connection;
