@@ -563,13 +563,14 @@ void tcp_on_event(struct bufferevent *bev, short what, void *ctx)
 	tcp_conn_free(c);
 }
 
-static unsigned conns_from(const struct lqd_tcp *tcp, const struct lq_query_peer *peer)
+unsigned tcp_conns_from(const struct lqd_tcp *tcp, const struct lq_query_peer *peer, bool active_only)
 {
 	size_t n = peer->family == 4 ? 4 : 16;
 	unsigned count = 0;
 
 	for (const struct tcp_conn *c = tcp->conns; c != NULL; c = c->next)
-		if (c->peer.family == peer->family && memcmp(c->peer.addr, peer->addr, n) == 0)
+		if ((!active_only || c->active != NULL) && c->peer.family == peer->family &&
+		    memcmp(c->peer.addr, peer->addr, n) == 0)
 			count++;
 	return count;
 }
@@ -611,7 +612,7 @@ static void on_accept(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 		reject(tcp, fd, &peer, "bulk.max-connections reached (BULK_LQ_MAX_CONNS)");
 		return;
 	}
-	if (conns_from(tcp, &peer) >= cfg->bulk.max_connections_per_requestor) {
+	if (tcp_conns_from(tcp, &peer, false) >= cfg->bulk.max_connections_per_requestor) {
 		reject(tcp, fd, &peer, "bulk.max-connections-per-requestor reached");
 		return;
 	}

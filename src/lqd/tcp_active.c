@@ -58,17 +58,6 @@ static struct lq_store_reader *live_reader(struct lqd_tcp *tcp)
 	return tcp->live;
 }
 
-static unsigned active_from(const struct lqd_tcp *tcp, const struct lq_query_peer *peer)
-{
-	size_t n = peer->family == 4 ? 4 : 16;
-	unsigned count = 0;
-
-	for (const struct tcp_conn *c = tcp->conns; c != NULL; c = c->next)
-		if (c->active != NULL && c->peer.family == peer->family && memcmp(c->peer.addr, peer->addr, n) == 0)
-			count++;
-	return count;
-}
-
 static void queue_and_stamp(struct tcp_conn *c, size_t len)
 {
 	tcp_queue_message(c, len);
@@ -123,7 +112,7 @@ void tcp_active_start(struct tcp_conn *c, const uint8_t *msg, size_t len)
 			lqd_log(LQD_LOG_WARNING, "tcp: %s: refused a DHCPv%d active query (answered NotAllowed)",
 				c->who, c->family);
 	} else if (tcp->n_active > cfg->active.max_connections ||
-		   active_from(tcp, &c->peer) > cfg->active.max_connections_per_requestor) {
+		   tcp_conns_from(tcp, &c->peer, true) > cfg->active.max_connections_per_requestor) {
 		bool total = tcp->n_active > cfg->active.max_connections;
 		if (tcp_reject_log_allowed(tcp))
 			lqd_log(LQD_LOG_WARNING, "tcp: %s: active query refused: %s reached", c->who,

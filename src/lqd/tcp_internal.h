@@ -106,6 +106,9 @@ void tcp_conn_free(struct tcp_conn *c);
 void tcp_on_read(struct bufferevent *bev, void *ctx);
 void tcp_on_write(struct bufferevent *bev, void *ctx);
 void tcp_on_event(struct bufferevent *bev, short what, void *ctx);
+/* Connections from the requestor at peer's address (only those running an
+ * active query when active_only). */
+unsigned tcp_conns_from(const struct lqd_tcp *tcp, const struct lq_query_peer *peer, bool active_only);
 /* Timers for what the connection does now (idle, bulk, active). */
 void tcp_conn_set_timeouts(struct tcp_conn *c);
 
